@@ -1,3 +1,92 @@
 //! meld: statically fuses a composed WebAssembly component into one core
-//! module. Not implemented yet: see the project's open issues.
+//! module, or into a component that wraps that one module.
+//!
+//! The pipeline, one module per stage:
+//! [`translate`] (wasmtime-environ's translator → a [`plan::Plan`]) →
+//! [`merge`] (one core module) → [`runtime`] (the intrinsics adapters need,
+//! as wasm) → [`encode`] (validation) → [`wrap`] (optional component).
+//!
+//! ```
+//! # fn main() -> anyhow::Result<()> {
+//! let input = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/scalars.wasm"))?;
+//! let fused = meld::Fuser::new().component(true).fuse(&input)?;
+//! assert_eq!(fused.stats.component_instances, 4);
+//! assert!(wasmparser::Parser::is_component(&fused.bytes));
+//! # Ok(())
+//! # }
+//! ```
 #![deny(missing_docs)]
+
+pub mod encode;
+pub mod merge;
+pub mod plan;
+pub mod runtime;
+pub mod translate;
+pub mod wrap;
+
+use anyhow::Result;
+
+/// Options for one fusion; [`Fuser::fuse`] turns an input component into
+/// the output bytes.
+#[derive(Debug, Clone, Default)]
+pub struct Fuser {
+    component: bool,
+}
+
+/// The result of [`Fuser::fuse`].
+#[derive(Debug, Clone)]
+pub struct Fused {
+    /// The validated output: a core module, or a component with `--component`.
+    pub bytes: Vec<u8>,
+    /// What was fused.
+    pub stats: Stats,
+}
+
+/// Counts describing a fusion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    /// Component instances in the input.
+    pub component_instances: u32,
+    /// Core instances merged (adapter instances included).
+    pub core_instances: usize,
+    /// Core instances that are generated adapter modules.
+    pub adapters: usize,
+}
+
+impl Fuser {
+    /// Default options: output a core module.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether to wrap the fused module in a component that re-exports the
+    /// input's root exports with their original types and options.
+    pub fn component(&mut self, yes: bool) -> &mut Self {
+        self.component = yes;
+        self
+    }
+
+    /// Fuses `input` (a component binary). The output is validated.
+    pub fn fuse(&self, input: &[u8]) -> Result<Fused> {
+        let plan = translate::translate(input)?;
+        let merged = merge::merge(&plan)?;
+        let core = encode::validate_core(merged.module)?;
+        let bytes = if self.component {
+            wrap::wrap(&plan, &merged.exports, &core)?
+        } else {
+            core
+        };
+        let stats = Stats {
+            component_instances: plan.component_instances,
+            core_instances: plan.instances.len(),
+            adapters: plan.adapter_instances(),
+        };
+        Ok(Fused { bytes, stats })
+    }
+}
+
+/// Translates `input` and returns meld's plan for it (what `meld inspect`
+/// prints).
+pub fn inspect(input: &[u8]) -> Result<plan::Plan> {
+    translate::translate(input)
+}

@@ -1,0 +1,292 @@
+//! Index assignment for the fused module: where every core instance's
+//! functions, tables, memories, globals, types and segments land.
+//!
+//! The fused index spaces are laid out as
+//! - types: one per host import and runtime intrinsic, the start function's type, then each
+//!   instance's whole type section;
+//! - functions: host imports (the module's only imports), runtime
+//!   intrinsics, then each instance's defined functions,
+//!   then the fused start function;
+//! - globals: one flags global per component instance, then each
+//!   instance's defined globals;
+//! - tables, memories, data and element segments: each instance's own, in
+//!   instantiation order.
+//!
+//! An instance's imports are not copied: each is mapped to the definition the
+//! plan resolved it to, which is always earlier in instantiation order.
+
+use crate::plan::{Def, Intrinsic, ItemKind, Plan};
+use anyhow::{Context, Result, bail};
+use wasmparser::{FuncType, Payload, TypeRef};
+
+/// What merging needs to know about one core module.
+#[derive(Debug, Default)]
+pub struct ModuleInfo {
+    /// Imports in order, as (module, name, type).
+    pub imports: Vec<(String, String, TypeRef)>,
+    /// Every type in the type index space; `None` for non-function types.
+    pub types: Vec<Option<FuncType>>,
+    /// Defined functions.
+    pub funcs: u32,
+    /// Defined tables.
+    pub tables: u32,
+    /// Defined memories.
+    pub memories: u32,
+    /// Defined globals.
+    pub globals: u32,
+    /// Data segments.
+    pub data: u32,
+    /// Element segments.
+    pub elems: u32,
+}
+
+impl ModuleInfo {
+    /// Reads the module's header sections.
+    pub fn parse(bytes: &[u8]) -> Result<Self> {
+        let mut info = ModuleInfo::default();
+        for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+            match payload? {
+                Payload::TypeSection(s) => {
+                    for group in s {
+                        for sub in group?.into_types() {
+                            info.types.push(match sub.composite_type.inner {
+                                wasmparser::CompositeInnerType::Func(f) => Some(f),
+                                _ => None,
+                            });
+                        }
+                    }
+                }
+                Payload::ImportSection(s) => {
+                    for import in s.into_imports() {
+                        let import = import?;
+                        info.imports.push((
+                            import.module.to_string(),
+                            import.name.to_string(),
+                            import.ty,
+                        ));
+                    }
+                }
+                Payload::FunctionSection(s) => info.funcs = s.count(),
+                Payload::TableSection(s) => info.tables = s.count(),
+                Payload::MemorySection(s) => info.memories = s.count(),
+                Payload::GlobalSection(s) => info.globals = s.count(),
+                Payload::DataSection(s) => info.data = s.count(),
+                Payload::ElementSection(s) => info.elems = s.count(),
+                Payload::TagSection(_) => bail!("exception tags are not supported yet"),
+                _ => {}
+            }
+        }
+        Ok(info)
+    }
+
+    /// The number of imports of `kind`.
+    fn imported(&self, kind: ItemKind) -> u32 {
+        self.imports
+            .iter()
+            .filter(|(_, _, ty)| import_kind(ty) == Some(kind))
+            .count() as u32
+    }
+}
+
+/// The kind of an import, `None` for tags.
+fn import_kind(ty: &TypeRef) -> Option<ItemKind> {
+    match ty {
+        TypeRef::Func(_) | TypeRef::FuncExact(_) => Some(ItemKind::Func),
+        TypeRef::Table(_) => Some(ItemKind::Table),
+        TypeRef::Memory(_) => Some(ItemKind::Memory),
+        TypeRef::Global(_) => Some(ItemKind::Global),
+        TypeRef::Tag(_) => None,
+    }
+}
+
+/// One instance's index maps: its own index of each kind → fused index.
+#[derive(Debug, Default, Clone)]
+pub struct InstanceMap {
+    /// Function index map.
+    pub funcs: Vec<u32>,
+    /// Table index map.
+    pub tables: Vec<u32>,
+    /// Memory index map.
+    pub memories: Vec<u32>,
+    /// Global index map.
+    pub globals: Vec<u32>,
+    /// First fused type index of this instance's type section.
+    pub type_base: u32,
+    /// First fused data segment index.
+    pub data_base: u32,
+    /// First fused element segment index.
+    pub elem_base: u32,
+}
+
+impl InstanceMap {
+    fn get(&self, kind: ItemKind) -> &[u32] {
+        match kind {
+            ItemKind::Func => &self.funcs,
+            ItemKind::Table => &self.tables,
+            ItemKind::Memory => &self.memories,
+            ItemKind::Global => &self.globals,
+        }
+    }
+
+    fn space(&mut self, kind: ItemKind) -> &mut Vec<u32> {
+        match kind {
+            ItemKind::Func => &mut self.funcs,
+            ItemKind::Table => &mut self.tables,
+            ItemKind::Memory => &mut self.memories,
+            ItemKind::Global => &mut self.globals,
+        }
+    }
+}
+
+/// The fused module's layout.
+#[derive(Debug)]
+pub struct Layout {
+    /// Per static module.
+    pub modules: Vec<ModuleInfo>,
+    /// Per instance.
+    pub instances: Vec<InstanceMap>,
+    /// Each intrinsic's fused function index and type, if any module imports it.
+    pub intrinsics: Vec<Option<(u32, FuncType)>>,
+    /// Fused type index of the start function's `[] -> []`.
+    pub start_type: u32,
+    /// Fused function index of the start function.
+    pub start_func: u32,
+    /// Total types.
+    pub types: u32,
+}
+
+impl Layout {
+    /// Assigns every index of the fused module.
+    pub fn new(plan: &Plan) -> Result<Self> {
+        let modules = plan
+            .modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                ModuleInfo::parse(&m.bytes).with_context(|| format!("reading core module {i}"))
+            })
+            .collect::<Result<Vec<_>>>()?;
+
+        // Intrinsic signatures come from the imports that use them. Host
+        // imports are numbered first: they are the fused module's imports.
+        let mut used: Vec<(usize, FuncType)> = Vec::new();
+        for inst in &plan.instances {
+            let info = &modules[inst.module];
+            for ((_, _, ty), arg) in info.imports.iter().zip(&inst.args) {
+                if let (Def::Intrinsic(k), TypeRef::Func(t)) = (arg, ty) {
+                    plan.intrinsics
+                        .get(*k)
+                        .context("an import names an intrinsic that does not exist")?;
+                    if !used.iter().any(|(u, _)| u == k) {
+                        let f = info
+                            .types
+                            .get(*t as usize)
+                            .cloned()
+                            .flatten()
+                            .context("intrinsic import type")?;
+                        used.push((*k, f));
+                    }
+                }
+            }
+        }
+        used.sort_by_key(|(k, _)| !matches!(plan.intrinsics[*k], Intrinsic::HostImport(_)));
+        let mut intrinsics: Vec<Option<(u32, FuncType)>> = vec![None; plan.intrinsics.len()];
+        for (func, (k, ty)) in used.into_iter().enumerate() {
+            intrinsics[k] = Some((func as u32, ty));
+        }
+        let next_func = intrinsics.iter().flatten().count() as u32;
+        let mut next_func = next_func;
+        let mut next_type = next_func; // one type per used intrinsic, in function order
+        let start_type = next_type;
+        next_type += 1;
+        let mut next_global = plan.component_instances;
+        let (mut next_table, mut next_memory, mut next_data, mut next_elem) = (0, 0, 0, 0);
+
+        let mut instances: Vec<InstanceMap> = Vec::new();
+        for (i, inst) in plan.instances.iter().enumerate() {
+            let info = &modules[inst.module];
+            if info.imports.len() != inst.args.len() {
+                bail!(
+                    "instance {i}: module has {} imports but {} arguments",
+                    info.imports.len(),
+                    inst.args.len()
+                );
+            }
+            let mut map = InstanceMap {
+                type_base: next_type,
+                data_base: next_data,
+                elem_base: next_elem,
+                ..Default::default()
+            };
+            next_type += info.types.len() as u32;
+            next_data += info.data;
+            next_elem += info.elems;
+            for ((module, name, ty), arg) in info.imports.iter().zip(&inst.args) {
+                let kind = import_kind(ty)
+                    .with_context(|| format!("instance {i} imports tag `{module}::{name}`"))?;
+                let target = resolve(&instances, &intrinsics, arg, kind).with_context(|| {
+                    format!("resolving import `{module}::{name}` of instance {i}")
+                })?;
+                map.space(kind).push(target);
+            }
+            debug_assert_eq!(map.funcs.len() as u32, info.imported(ItemKind::Func));
+            map.funcs.extend(next_func..next_func + info.funcs);
+            next_func += info.funcs;
+            map.tables.extend(next_table..next_table + info.tables);
+            next_table += info.tables;
+            map.memories
+                .extend(next_memory..next_memory + info.memories);
+            next_memory += info.memories;
+            map.globals.extend(next_global..next_global + info.globals);
+            next_global += info.globals;
+            instances.push(map);
+        }
+        Ok(Layout {
+            modules,
+            instances,
+            intrinsics,
+            start_type,
+            start_func: next_func,
+            types: next_type,
+        })
+    }
+
+    /// The fused index of a plan definition of `kind`.
+    pub fn resolve(&self, def: &Def, kind: ItemKind) -> Result<u32> {
+        resolve(&self.instances, &self.intrinsics, def, kind)
+    }
+}
+
+fn resolve(
+    instances: &[InstanceMap],
+    intrinsics: &[Option<(u32, FuncType)>],
+    def: &Def,
+    kind: ItemKind,
+) -> Result<u32> {
+    match (def, kind) {
+        (
+            Def::Export {
+                instance,
+                kind: k,
+                index,
+            },
+            _,
+        ) if *k == kind => {
+            let map = instances
+                .get(*instance)
+                .context("a definition names a later instance")?;
+            map.get(kind)
+                .get(*index as usize)
+                .copied()
+                .with_context(|| format!("{def} is out of range"))
+        }
+        (Def::InstanceFlags(c), ItemKind::Global) => Ok(*c),
+        (Def::Intrinsic(k), ItemKind::Func) => Ok(intrinsics
+            .get(*k)
+            .cloned()
+            .flatten()
+            .context("an intrinsic without a function type")?
+            .0),
+        _ => bail!("{def} is not a {kind:?}"),
+    }
+}

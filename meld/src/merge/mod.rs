@@ -1,0 +1,318 @@
+//! Merges every core instance of a [`Plan`] into one core module.
+//!
+//! Each instance's sections are copied with a [`Remap`] re-encoder that
+//! maps its index spaces into the fused ones ([`layout`]); a module
+//! instantiated twice is copied twice. Imports disappear: they are resolved to
+//! the fused index of their definition. Active data and element segments
+//! become passive, and one start function replays, instance by instance in
+//! instantiation order, what instantiation would have done: initialise the
+//! element segments, then the data segments, then call the start function.
+//!
+//! The runtime intrinsics (see [`crate::runtime`]) and the per-component
+//! instance flags globals are added in front. Host imports stay imports,
+//! named by [`CoreExports::imports`].
+//!
+//! Custom sections (names, producers, debug info) are dropped.
+
+pub mod layout;
+mod remap;
+
+use crate::plan::{Intrinsic, ItemKind, Plan};
+use crate::runtime;
+use anyhow::{Context, Result};
+use layout::Layout;
+use remap::Remap;
+use wasm_encoder::reencode::Reencode;
+use wasm_encoder::{
+    CodeSection, DataCountSection, DataSection, ElementSection, Elements, EntityType, ExportKind,
+    ExportSection, Function, FunctionSection, GlobalSection, ImportSection, Instruction,
+    MemorySection, Module, StartSection, TableSection, TypeSection,
+};
+use wasmparser::{DataKind, ElementKind, Payload};
+
+/// The fused module (not yet validated) and the names of what it exports.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    /// The module's bytes.
+    pub module: Vec<u8>,
+    /// The export names of what a wrapping component needs.
+    pub exports: CoreExports,
+}
+
+/// Export names of the fused module, parallel to the plan's lists.
+#[derive(Debug, Clone, Default)]
+pub struct CoreExports {
+    /// Per root export: the lifted core function (named like the export).
+    pub root: Vec<String>,
+    /// Per [`Plan::memories`] entry.
+    pub memories: Vec<String>,
+    /// Per [`Plan::reallocs`] entry.
+    pub reallocs: Vec<String>,
+    /// Per [`Plan::post_returns`] entry.
+    pub post_returns: Vec<String>,
+    /// Per [`Plan::host_imports`] entry: the fused module's import (module,
+    /// name), `None` if no core instance uses that lowering.
+    pub imports: Vec<Option<(String, String)>>,
+}
+
+/// The fused module's import name of host import `h`: module = the imported
+/// instance (`$root` for root functions), name = the function, suffixed
+/// `#2`, `#3`… when the same function is lowered more than once.
+fn host_import_name(plan: &Plan, h: usize, taken: &[Option<(String, String)>]) -> (String, String) {
+    let import = &plan.host_imports[h];
+    let module = import
+        .instance
+        .clone()
+        .unwrap_or_else(|| "$root".to_string());
+    let mut name = import.name.clone();
+    let mut n = 1;
+    while taken
+        .iter()
+        .flatten()
+        .any(|(m, f)| *m == module && *f == name)
+    {
+        n += 1;
+        name = format!("{}#{n}", import.name);
+    }
+    (module, name)
+}
+
+#[derive(Default)]
+struct Sections {
+    types: TypeSection,
+    funcs: FunctionSection,
+    tables: TableSection,
+    memories: MemorySection,
+    globals: GlobalSection,
+    exports: ExportSection,
+    elems: ElementSection,
+    code: CodeSection,
+    data: DataSection,
+    data_count: u32,
+}
+
+/// Merges `plan` into one core module.
+pub fn merge(plan: &Plan) -> Result<Merged> {
+    let layout = Layout::new(plan)?;
+    let mut s = Sections::default();
+
+    let memories = plan
+        .memories
+        .iter()
+        .map(|m| layout.resolve(m, ItemKind::Memory))
+        .collect::<Result<Vec<_>>>()?;
+    let mut used: Vec<_> = layout
+        .intrinsics
+        .iter()
+        .enumerate()
+        .filter_map(|(k, slot)| Some((slot.as_ref()?, k)))
+        .collect();
+    used.sort_by_key(|((func, _), _)| *func);
+    let mut imports = ImportSection::new();
+    let mut host_names = vec![None; plan.host_imports.len()];
+    for ((_, ty), k) in used {
+        let mut remap = wasm_encoder::reencode::RoundtripReencoder;
+        let params = ty
+            .params()
+            .iter()
+            .map(|t| remap.val_type(*t))
+            .collect::<Result<Vec<_>, _>>()?;
+        let results = ty
+            .results()
+            .iter()
+            .map(|t| remap.val_type(*t))
+            .collect::<Result<Vec<_>, _>>()?;
+        s.types.ty().function(params, results);
+        let type_index = s.types.len() - 1;
+        if let Intrinsic::HostImport(h) = plan.intrinsics[k] {
+            let (module, name) = host_import_name(plan, h, &host_names);
+            imports.import(&module, &name, EntityType::Function(type_index));
+            host_names[h] = Some((module, name));
+            continue;
+        }
+        s.funcs.function(type_index);
+        let body = runtime::intrinsic(&plan.intrinsics[k], ty, &memories)
+            .with_context(|| format!("intrinsic {k}"))?;
+        s.code.function(&body);
+    }
+    s.types.ty().function([], []);
+    for _ in 0..plan.component_instances {
+        let (ty, init) = runtime::flags_global();
+        s.globals.global(ty, &init);
+    }
+
+    let mut start = Function::new([]);
+    for (i, inst) in plan.instances.iter().enumerate() {
+        let bytes = &plan.modules[inst.module].bytes;
+        let mut remap = Remap {
+            map: &layout.instances[i],
+        };
+        copy_instance(&mut s, &mut remap, bytes, &mut start)
+            .with_context(|| format!("merging core instance {i}"))?;
+    }
+    start.instruction(&Instruction::End);
+    s.funcs.function(layout.start_type);
+    s.code.function(&start);
+
+    let mut exports = export(plan, &layout, &mut s.exports)?;
+    exports.imports = host_names;
+    let mut module = Module::new();
+    module
+        .section(&s.types)
+        .section(&imports)
+        .section(&s.funcs)
+        .section(&s.tables)
+        .section(&s.memories)
+        .section(&s.globals)
+        .section(&s.exports)
+        .section(&StartSection {
+            function_index: layout.start_func,
+        })
+        .section(&s.elems);
+    if s.data_count > 0 {
+        module.section(&DataCountSection {
+            count: s.data_count,
+        });
+    }
+    module.section(&s.code).section(&s.data);
+    Ok(Merged {
+        module: module.finish(),
+        exports,
+    })
+}
+
+/// Copies one instance's definitions into `s` and appends its
+/// instantiation-time work to `start`.
+fn copy_instance(
+    s: &mut Sections,
+    remap: &mut Remap,
+    bytes: &[u8],
+    start: &mut Function,
+) -> Result<()> {
+    let mut start_func = None;
+    let mut elem_index = remap.map.elem_base;
+    let mut data_index = remap.map.data_base;
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        match payload? {
+            Payload::TypeSection(r) => remap.parse_type_section(&mut s.types, r)?,
+            Payload::FunctionSection(r) => remap.parse_function_section(&mut s.funcs, r)?,
+            Payload::TableSection(r) => remap.parse_table_section(&mut s.tables, r)?,
+            Payload::MemorySection(r) => remap.parse_memory_section(&mut s.memories, r)?,
+            Payload::GlobalSection(r) => remap.parse_global_section(&mut s.globals, r)?,
+            Payload::StartSection { func, .. } => start_func = Some(remap.function_index(func)?),
+            Payload::CodeSectionEntry(body) => remap.parse_function_body(&mut s.code, body)?,
+            Payload::ElementSection(r) => {
+                for elem in r {
+                    let elem = elem?;
+                    let count = match &elem.items {
+                        wasmparser::ElementItems::Functions(r) => r.count(),
+                        wasmparser::ElementItems::Expressions(_, r) => r.count(),
+                    };
+                    let items: Elements = remap.element_items(elem.items)?;
+                    match elem.kind {
+                        ElementKind::Passive => s.elems.passive(items),
+                        ElementKind::Declared => s.elems.declared(items),
+                        ElementKind::Active {
+                            table_index,
+                            offset_expr,
+                        } => {
+                            offset(remap, offset_expr, start)?;
+                            start.instruction(&Instruction::I32Const(0));
+                            start.instruction(&Instruction::I32Const(count as i32));
+                            let table = remap.table_index(table_index.unwrap_or(0))?;
+                            start.instruction(&Instruction::TableInit { elem_index, table });
+                            start.instruction(&Instruction::ElemDrop(elem_index));
+                            s.elems.passive(items)
+                        }
+                    };
+                    elem_index += 1;
+                }
+            }
+            Payload::DataSection(r) => {
+                for datum in r {
+                    let datum = datum?;
+                    if let DataKind::Active {
+                        memory_index,
+                        offset_expr,
+                    } = datum.kind
+                    {
+                        offset(remap, offset_expr, start)?;
+                        start.instruction(&Instruction::I32Const(0));
+                        start.instruction(&Instruction::I32Const(datum.data.len() as i32));
+                        let mem = remap.memory_index(memory_index)?;
+                        start.instruction(&Instruction::MemoryInit { mem, data_index });
+                        start.instruction(&Instruction::DataDrop(data_index));
+                    }
+                    s.data.passive(datum.data.iter().copied());
+                    data_index += 1;
+                    s.data_count += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    // The element section precedes the data section, so `start` now holds
+    // element then data initialisation, the order core instantiation uses;
+    // the start function runs last.
+    if let Some(f) = start_func {
+        start.instruction(&Instruction::Call(f));
+    }
+    Ok(())
+}
+
+/// Emits the operators of a constant offset expression (without its `end`).
+fn offset(remap: &mut Remap, expr: wasmparser::ConstExpr, f: &mut Function) -> Result<()> {
+    let mut reader = expr.get_operators_reader();
+    while !reader.eof() {
+        let op = reader.read()?;
+        if matches!(op, wasmparser::Operator::End) {
+            break;
+        }
+        f.instruction(&remap.instruction(op)?);
+    }
+    Ok(())
+}
+
+/// Exports the root functions and everything canonical options name.
+fn export(plan: &Plan, layout: &Layout, exports: &mut ExportSection) -> Result<CoreExports> {
+    let mut names = CoreExports::default();
+    for e in &plan.exports {
+        exports.export(
+            &e.name,
+            ExportKind::Func,
+            layout.resolve(&e.func, ItemKind::Func)?,
+        );
+        names.root.push(e.name.clone());
+    }
+    let lists = [
+        (
+            &plan.memories,
+            ItemKind::Memory,
+            ExportKind::Memory,
+            "memory",
+            &mut names.memories,
+        ),
+        (
+            &plan.reallocs,
+            ItemKind::Func,
+            ExportKind::Func,
+            "realloc",
+            &mut names.reallocs,
+        ),
+        (
+            &plan.post_returns,
+            ItemKind::Func,
+            ExportKind::Func,
+            "post-return",
+            &mut names.post_returns,
+        ),
+    ];
+    for (defs, kind, export_kind, label, out) in lists {
+        for (i, def) in defs.iter().enumerate() {
+            let name = format!("meld:{label}{i}");
+            exports.export(&name, export_kind, layout.resolve(def, kind)?);
+            out.push(name);
+        }
+    }
+    Ok(names)
+}

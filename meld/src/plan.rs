@@ -1,0 +1,316 @@
+//! meld's own model of a flattened component: what [`crate::translate`]
+//! produces and every later stage consumes.
+//!
+//! A [`Plan`] is a straight-line program: instantiate these core modules in
+//! this order, wiring each import to an earlier instance's export, a
+//! per-component-instance flags global or a runtime [`Intrinsic`]; then lift
+//! these core functions as the root exports. Nested components, aliases and
+//! lift→lower pairs are already gone: the translator inlined them and
+//! compiled each lift→lower pair into a generated adapter module (FACT),
+//! which appears here as an ordinary module with `adapter: true`.
+//!
+//! Nothing here refers to wasmtime-environ types, so the rest of meld does
+//! not change when the translator is upgraded.
+
+use std::fmt;
+
+/// The flattened component.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Every core module, by index: the input's own modules, then the
+    /// generated adapter modules.
+    pub modules: Vec<Module>,
+    /// Core instantiations in the order they must happen.
+    pub instances: Vec<Instantiation>,
+    /// The number of component instances (each owns one flags global).
+    pub component_instances: u32,
+    /// Functions the runtime must provide, by index ([`Def::Intrinsic`]).
+    pub intrinsics: Vec<Intrinsic>,
+    /// Linear memories named by canonical options, by index.
+    pub memories: Vec<Def>,
+    /// `realloc` functions named by canonical options, by index.
+    pub reallocs: Vec<Def>,
+    /// `post-return` functions named by canonical options, by index.
+    pub post_returns: Vec<Def>,
+    /// The root exports, in the input's order.
+    pub exports: Vec<RootExport>,
+    /// Types exported at the root, by name, in the input's order.
+    pub type_exports: Vec<(String, ValType)>,
+    /// Host functions the composition imports, one per lowering.
+    pub host_imports: Vec<HostImport>,
+}
+
+/// A host function lowered into the composition: it stays an import of the
+/// fused module.
+#[derive(Debug, Clone)]
+pub struct HostImport {
+    /// The imported instance (interface) it comes from, e.g.
+    /// `wasi:cli/stdout@0.2.0`; `None` for a function imported at the root.
+    pub instance: Option<String>,
+    /// The function's name (inside `instance`, or at the root).
+    pub name: String,
+    /// Its component-level type, as seen by the lowering component.
+    pub ty: FuncType,
+    /// The canonical options of the lowering (`post_return` is always `None`).
+    pub options: CanonOptions,
+}
+
+/// One core module's binary.
+#[derive(Debug, Clone)]
+pub struct Module {
+    /// The module's bytes, exactly as the input (or the adapter compiler) has them.
+    pub bytes: Vec<u8>,
+    /// Whether the translator generated this module (a FACT adapter module).
+    pub adapter: bool,
+}
+
+/// One core instantiation.
+#[derive(Debug, Clone)]
+pub struct Instantiation {
+    /// Index into [`Plan::modules`].
+    pub module: usize,
+    /// The component instance this core instance belongs to; `None` for
+    /// adapter modules.
+    pub component_instance: Option<u32>,
+    /// One definition per import of the module, in import order.
+    pub args: Vec<Def>,
+}
+
+/// The kind of a core item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ItemKind {
+    /// A function.
+    Func,
+    /// A table.
+    Table,
+    /// A linear memory.
+    Memory,
+    /// A global.
+    Global,
+}
+
+/// Where a core item comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Def {
+    /// Item `index` (in its module's own index space, imports included) of an
+    /// earlier core instance.
+    Export {
+        /// Index into [`Plan::instances`].
+        instance: usize,
+        /// The item's kind.
+        kind: ItemKind,
+        /// The item's index in that instance's index space of `kind`.
+        index: u32,
+    },
+    /// The flags global (`may_leave`) of a component instance.
+    InstanceFlags(u32),
+    /// A function the runtime provides: index into [`Plan::intrinsics`].
+    Intrinsic(usize),
+}
+
+/// A function the component model's runtime normally provides, which meld
+/// emits as wasm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Intrinsic {
+    /// Traps; the argument is the adapter's trap code.
+    Trap,
+    /// A lowered host function: index into [`Plan::host_imports`].
+    HostImport(usize),
+    /// Copies or transcodes a string between two memories ([`Plan::memories`]).
+    Transcode {
+        /// The operation.
+        op: Transcode,
+        /// The memory the string is read from.
+        from: usize,
+        /// The memory the string is written to.
+        to: usize,
+    },
+}
+
+/// A string encoding with fixed-width code units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FixedEncoding {
+    /// UTF-8.
+    Utf8,
+    /// UTF-16 (little endian).
+    Utf16,
+    /// Latin-1.
+    Latin1,
+}
+
+/// A string transcoding operation the adapters call (the reference
+/// runtime's transcoder set, same names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum Transcode {
+    /// A validating copy within one encoding.
+    Copy(FixedEncoding),
+    Latin1ToUtf16,
+    Latin1ToUtf8,
+    Utf16ToCompactProbablyUtf16,
+    Utf16ToCompactUtf16,
+    Utf16ToLatin1,
+    Utf16ToUtf8,
+    Utf8ToCompactUtf16,
+    Utf8ToLatin1,
+    Utf8ToUtf16,
+}
+
+/// A component-level string encoding (canonical option).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StringEncoding {
+    /// `string-encoding=utf8`.
+    Utf8,
+    /// `string-encoding=utf16`.
+    Utf16,
+    /// `string-encoding=latin1+utf16`.
+    CompactUtf16,
+}
+
+/// A root export of the component: a lifted core function.
+#[derive(Debug, Clone)]
+pub struct RootExport {
+    /// The export's name.
+    pub name: String,
+    /// Its component-level type.
+    pub ty: FuncType,
+    /// The core function being lifted.
+    pub func: Def,
+    /// The canonical options of the lift.
+    pub options: CanonOptions,
+}
+
+/// Canonical options of a lift or lower.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CanonOptions {
+    /// The string encoding.
+    pub string_encoding: StringEncoding,
+    /// Index into [`Plan::memories`].
+    pub memory: Option<usize>,
+    /// Index into [`Plan::reallocs`].
+    pub realloc: Option<usize>,
+    /// Index into [`Plan::post_returns`].
+    pub post_return: Option<usize>,
+}
+
+/// A component function type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FuncType {
+    /// Named parameters.
+    pub params: Vec<(String, ValType)>,
+    /// The result, if any.
+    pub result: Option<ValType>,
+}
+
+/// A component value type (resources, futures and streams are not
+/// representable yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum ValType {
+    Bool,
+    S8,
+    U8,
+    S16,
+    U16,
+    S32,
+    U32,
+    S64,
+    U64,
+    F32,
+    F64,
+    Char,
+    String,
+    List(Box<ValType>),
+    Record(Vec<(String, ValType)>),
+    Tuple(Vec<ValType>),
+    Variant(Vec<(String, Option<ValType>)>),
+    Enum(Vec<String>),
+    Flags(Vec<String>),
+    Option(Box<ValType>),
+    Result {
+        ok: Option<Box<ValType>>,
+        err: Option<Box<ValType>>,
+    },
+}
+
+impl Plan {
+    /// How many core instances are generated adapter instances.
+    pub fn adapter_instances(&self) -> usize {
+        self.instances
+            .iter()
+            .filter(|i| self.modules[i.module].adapter)
+            .count()
+    }
+}
+
+impl fmt::Display for Def {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Def::Export {
+                instance,
+                kind,
+                index,
+            } => write!(f, "instance{instance}.{kind:?}[{index}]"),
+            Def::InstanceFlags(i) => write!(f, "flags(component-instance{i})"),
+            Def::Intrinsic(i) => write!(f, "intrinsic{i}"),
+        }
+    }
+}
+
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "component instances: {}", self.component_instances)?;
+        writeln!(f, "modules:")?;
+        for (i, m) in self.modules.iter().enumerate() {
+            let kind = if m.adapter { "adapter" } else { "module" };
+            writeln!(f, "  module{i}: {kind}, {} bytes", m.bytes.len())?;
+        }
+        writeln!(f, "core instances (in instantiation order):")?;
+        for (i, inst) in self.instances.iter().enumerate() {
+            let owner = match inst.component_instance {
+                Some(c) => format!("component-instance{c}"),
+                None => "adapter".to_string(),
+            };
+            writeln!(f, "  instance{i} = module{} ({owner})", inst.module)?;
+            for (j, arg) in inst.args.iter().enumerate() {
+                writeln!(f, "    import {j} <- {arg}")?;
+            }
+        }
+        writeln!(f, "intrinsics:")?;
+        for (i, intr) in self.intrinsics.iter().enumerate() {
+            writeln!(f, "  intrinsic{i}: {intr:?}")?;
+        }
+        for (label, defs) in [
+            ("memories", &self.memories),
+            ("reallocs", &self.reallocs),
+            ("post-returns", &self.post_returns),
+        ] {
+            writeln!(f, "{label}:")?;
+            for (i, d) in defs.iter().enumerate() {
+                writeln!(f, "  {i}: {d}")?;
+            }
+        }
+        writeln!(f, "host imports:")?;
+        for (i, h) in self.host_imports.iter().enumerate() {
+            let from = h.instance.as_deref().unwrap_or("<root>");
+            writeln!(
+                f,
+                "  host{i}: {from} {}: {:?} with {:?}",
+                h.name, h.ty, h.options
+            )?;
+        }
+        writeln!(f, "root type exports:")?;
+        for (name, ty) in &self.type_exports {
+            writeln!(f, "  {name}: {ty:?}")?;
+        }
+        writeln!(f, "root exports:")?;
+        for e in &self.exports {
+            writeln!(
+                f,
+                "  {}: {:?} = lift {} with {:?}",
+                e.name, e.ty, e.func, e.options
+            )?;
+        }
+        Ok(())
+    }
+}

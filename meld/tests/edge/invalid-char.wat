@@ -1,0 +1,19 @@
+;; expect: trap
+;; The caller passes 0xD800 (a surrogate, not a Unicode scalar value) as a
+;; `char`; lifting it into the callee must trap.
+(component
+  (component $callee
+    (core module $m (func (export "f") (param i32)))
+    (core instance $i (instantiate $m))
+    (func (export "f") (param "c" char) (canon lift (core func $i "f"))))
+  (component $caller
+    (import "f" (func $f (param "c" char)))
+    (core func $lowered (canon lower (func $f)))
+    (core module $m
+      (import "host" "f" (func $f (param i32)))
+      (func (export "run") (call $f (i32.const 0xD800))))
+    (core instance $i (instantiate $m (with "host" (instance (export "f" (func $lowered))))))
+    (func (export "run") (canon lift (core func $i "run"))))
+  (instance $callee (instantiate $callee))
+  (instance $caller (instantiate $caller (with "f" (func $callee "f"))))
+  (export "run" (func $caller "run")))

@@ -1,0 +1,26 @@
+;; expect: ok
+;; The control for list-length-overflow.wat: a `list<u64>` of 2 elements
+;; crosses fine.
+(component
+  (component $callee
+    (core module $m
+      (memory (export "mem") 1)
+      (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.const 1024))
+      (func (export "f") (param i32 i32)))
+    (core instance $i (instantiate $m))
+    (func (export "f") (param "l" (list u64))
+      (canon lift (core func $i "f") (memory $i "mem") (realloc (func $i "realloc")))))
+  (component $caller
+    (import "f" (func $f (param "l" (list u64))))
+    (core module $libc (memory (export "mem") 1))
+    (core instance $libc (instantiate $libc))
+    (core func $lowered (canon lower (func $f) (memory $libc "mem")))
+    (core module $m
+      (import "libc" "mem" (memory 1))
+      (import "host" "f" (func $f (param i32 i32)))
+      (func (export "run") (call $f (i32.const 0) (i32.const 2))))
+    (core instance $i (instantiate $m (with "libc" (instance $libc)) (with "host" (instance (export "f" (func $lowered))))))
+    (func (export "run") (canon lift (core func $i "run"))))
+  (instance $callee (instantiate $callee))
+  (instance $caller (instantiate $caller (with "f" (func $callee "f"))))
+  (export "run" (func $caller "run")))
