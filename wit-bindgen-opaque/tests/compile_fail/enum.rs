@@ -1,0 +1,6 @@
+#[wit_bindgen_opaque::opaque_rep]
+pub enum NotAStruct {
+    A(u32),
+}
+
+fn main() {}
