@@ -6,6 +6,14 @@
 //! [`merge`] (one core module) → [`runtime`] (the intrinsics adapters need,
 //! as wasm) → [`encode`] (validation) → [`wrap`] (optional component).
 //!
+//! Resources defined inside the composition are supported: every component
+//! instance gets a handle table inside the fused module, numbered like
+//! wasmtime's, and every resource intrinsic and handle transfer is
+//! specialised for its table and resource type
+//! ([`runtime::resources`]). With `--component`, resources exported at the
+//! root become the wrapper's resource types ([`wrap::resources`]).
+//! Resources imported from the host are not supported yet.
+//!
 //! ```
 //! # fn main() -> anyhow::Result<()> {
 //! let input = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/scalars.wasm"))?;

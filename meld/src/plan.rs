@@ -36,8 +36,48 @@ pub struct Plan {
     pub exports: Vec<RootExport>,
     /// Types exported at the root, by name, in the input's order.
     pub type_exports: Vec<(String, ValType)>,
+    /// Resource types exported at the root: name and resource table type
+    /// (of the component instance that exports it), in the input's order.
+    pub resource_exports: Vec<(String, usize)>,
     /// Host functions the composition imports, one per lowering.
     pub host_imports: Vec<HostImport>,
+    /// Resource types defined inside the composition, by index
+    /// ([`ResourceTable::resource`]).
+    pub resources: Vec<Resource>,
+    /// Resource table types, indexed by the number the generated adapters
+    /// pass to the transfer intrinsics (the translator's resource table type
+    /// index); `None` for a type that never exists at runtime.
+    pub resource_tables: Vec<Option<ResourceTable>>,
+}
+
+/// A resource type defined by a component instance of the composition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    /// The component instance that defines it (`resource.new` and the
+    /// destructor belong to it).
+    pub instance: u32,
+    /// The destructor (`(func (param i32))`), if the definition has one.
+    pub dtor: Option<Def>,
+    /// `<interface>#<resource>` when it can be recovered from the defining
+    /// core module's export or import names.
+    pub name: Option<String>,
+    /// Whether the defining core module lists the resource in its
+    /// `wit-bindgen-opaque` custom section (its reps are opaque handles,
+    /// not pointers).
+    pub opaque: bool,
+}
+
+/// One resource table type: the handles of one resource type as one
+/// component instance sees them. They live in that instance's handle table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResourceTable {
+    /// Index into [`Plan::resources`].
+    pub resource: usize,
+    /// The component instance whose handle table holds these handles.
+    pub instance: u32,
+    /// Whether any intrinsic, adapter transfer or root export uses this
+    /// table type (only then does the instance get a handle table for it).
+    pub used: bool,
 }
 
 /// A host function lowered into the composition: it stays an import of the
@@ -125,6 +165,40 @@ pub enum Intrinsic {
         /// The memory the string is written to.
         to: usize,
     },
+    /// `resource.new`: a new own handle in the table of `table`'s instance.
+    ResourceNew {
+        /// The calling component instance (its `may_leave` flag is checked).
+        instance: u32,
+        /// Index into [`Plan::resource_tables`].
+        table: usize,
+    },
+    /// `resource.rep`: the rep behind a handle of type `table`.
+    ResourceRep {
+        /// The calling component instance.
+        instance: u32,
+        /// Index into [`Plan::resource_tables`].
+        table: usize,
+    },
+    /// `resource.drop`: removes a handle of type `table`, running the
+    /// destructor for an own handle.
+    ResourceDrop {
+        /// The calling component instance (its `may_leave` flag is checked).
+        instance: u32,
+        /// Index into [`Plan::resource_tables`].
+        table: usize,
+    },
+    /// Moves an own handle between tables; the generated adapters pass the
+    /// source and destination table types as constants, and every call site
+    /// is specialised on them when merging.
+    ResourceTransferOwn,
+    /// Lends an own handle, or passes a borrow on, to another table; call
+    /// sites are specialised like [`Intrinsic::ResourceTransferOwn`].
+    ResourceTransferBorrow,
+    /// Opens a call scope (the adapters call it before lowering borrows).
+    EnterSyncCall,
+    /// Closes the current call scope: traps if borrows handed to the callee
+    /// are still held and ends the lends made for the call.
+    ExitSyncCall,
 }
 
 /// A string encoding with fixed-width code units.
@@ -202,8 +276,8 @@ pub struct FuncType {
     pub result: Option<ValType>,
 }
 
-/// A component value type (resources, futures and streams are not
-/// representable yet).
+/// A component value type (futures and streams are not representable
+/// yet). Handles name a resource table type ([`Plan::resource_tables`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)]
 pub enum ValType {
@@ -231,6 +305,23 @@ pub enum ValType {
         ok: Option<Box<ValType>>,
         err: Option<Box<ValType>>,
     },
+    Own(usize),
+    Borrow(usize),
+}
+
+/// Resource table type `index` of `tables` ([`Plan::resource_tables`]),
+/// which must exist at runtime.
+pub fn runtime_table(
+    tables: &[Option<ResourceTable>],
+    index: usize,
+) -> anyhow::Result<&ResourceTable> {
+    match tables.get(index) {
+        Some(Some(t)) => Ok(t),
+        Some(None) => anyhow::bail!(
+            "resource table type {index} is of a resource imported from the host (not supported yet)"
+        ),
+        None => anyhow::bail!("resource table type {index} does not exist"),
+    }
 }
 
 impl Plan {
@@ -299,9 +390,40 @@ impl fmt::Display for Plan {
                 h.name, h.ty, h.options
             )?;
         }
+        writeln!(f, "resources:")?;
+        for (r, res) in self.resources.iter().enumerate() {
+            let name = res.name.as_deref().unwrap_or("<unnamed>");
+            let dtor = match &res.dtor {
+                Some(d) => d.to_string(),
+                None => "none".to_string(),
+            };
+            let mut holders: Vec<u32> = self
+                .resource_tables
+                .iter()
+                .flatten()
+                .filter(|t| t.resource == r && t.used)
+                .map(|t| t.instance)
+                .collect();
+            holders.sort_unstable();
+            holders.dedup();
+            let holders = holders
+                .iter()
+                .map(|i| format!("component-instance{i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            writeln!(
+                f,
+                "  resource{r} {name}: defined by component-instance{}, destructor {dtor}, opaque reps: {}, held in tables of [{holders}]",
+                res.instance,
+                if res.opaque { "yes" } else { "no" },
+            )?;
+        }
         writeln!(f, "root type exports:")?;
         for (name, ty) in &self.type_exports {
             writeln!(f, "  {name}: {ty:?}")?;
+        }
+        for (name, table) in &self.resource_exports {
+            writeln!(f, "  {name}: resource (table type {table})")?;
         }
         writeln!(f, "root exports:")?;
         for e in &self.exports {

@@ -1,4 +1,4 @@
-//! Differential tests on the project's fixtures: each non-resource fixture is
+//! Differential tests on the project's fixtures: each fixture is
 //! fused with `--component` and its `run` export is called under wasmtime
 //! (the oracle); the core-module output must validate; fusing twice must
 //! give identical bytes. A missing fixture fails its test.
@@ -7,13 +7,22 @@ use anyhow::{Context, Result, ensure};
 use fixtures::oracle::Oracle;
 use libtest_mimic::{Arguments, Failed, Trial};
 
-/// The fixtures without resources.
-const CASES: [&str; 5] = [
+/// Every fixture. The resource ones assert inside their runners that the
+/// leaf's (and intermediate's) live-object counts return to zero.
+const CASES: [&str; 13] = [
     "scalars",
     "strings",
     "lists",
     "records-variants",
     "many-params",
+    "resources",
+    "resource_floats",
+    "resource_with_lists",
+    "resource_import_and_export",
+    "resource_floats_opaque",
+    "resource_with_lists_opaque",
+    "resource_import_and_export_opaque",
+    "resource_handles",
 ];
 
 fn main() {
@@ -31,6 +40,12 @@ fn main() {
         trials.push(Trial::test(format!("deterministic::{case}"), move || {
             check(deterministic(case))
         }));
+        if case.starts_with("resource") {
+            trials.push(Trial::test(
+                format!("inspect_resources::{case}"),
+                move || check(inspect_resources(case)),
+            ));
+        }
     }
     libtest_mimic::run(&args, trials).exit();
 }
@@ -77,5 +92,33 @@ fn deterministic(case: &str) -> Result<()> {
             "two fusions differ (component: {component})"
         );
     }
+    Ok(())
+}
+
+/// `meld inspect` names every resource, gives its definer and the
+/// instances whose tables hold it, and reports opaque reps exactly for the
+/// `_opaque` cases (where the re-exporter opted in).
+fn inspect_resources(case: &str) -> Result<()> {
+    let plan = meld::inspect(&input(case)?)?;
+    ensure!(!plan.resources.is_empty(), "no resources found");
+    for (r, res) in plan.resources.iter().enumerate() {
+        ensure!(res.name.is_some(), "resource {r} has no name");
+        ensure!(res.dtor.is_some(), "resource {r} has no destructor");
+        let holders = plan
+            .resource_tables
+            .iter()
+            .flatten()
+            .filter(|t| t.resource == r && t.used)
+            .count();
+        ensure!(holders >= 2, "resource {r} is held in {holders} tables");
+    }
+    let opaque = plan.resources.iter().filter(|r| r.opaque).count();
+    let want = usize::from(case.ends_with("_opaque"));
+    ensure!(opaque == want, "{opaque} opaque resources, expected {want}");
+    let text = plan.to_string();
+    ensure!(
+        text.contains("opaque reps:"),
+        "the printed plan lacks resources:\n{text}"
+    );
     Ok(())
 }

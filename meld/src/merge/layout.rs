@@ -2,20 +2,28 @@
 //! functions, tables, memories, globals, types and segments land.
 //!
 //! The fused index spaces are laid out as
-//! - types: one per host import and runtime intrinsic, the start function's type, then each
-//!   instance's whole type section;
+//! - types: one per host import and runtime intrinsic, the start function's
+//!   type, `(i32) -> i32`, `(i32) -> ()`, then each instance's whole type
+//!   section;
 //! - functions: host imports (the module's only imports), runtime
-//!   intrinsics, then each instance's defined functions,
-//!   then the fused start function;
+//!   intrinsics, then each instance's defined functions, then the
+//!   specialised transfers (see [`super::transfers`]), then the outer
+//!   boundary's functions ([`runtime::resources::boundary`]), then the fused
+//!   start function;
 //! - globals: one flags global per component instance, then each
-//!   instance's defined globals;
-//! - tables, memories, data and element segments: each instance's own, in
+//!   instance's defined globals, then the resource machinery's
+//!   ([`runtime::resources::State`]);
+//! - memories: each instance's own, then the resource machinery's;
+//! - tables, data and element segments: each instance's own, in
 //!   instantiation order.
 //!
 //! An instance's imports are not copied: each is mapped to the definition the
 //! plan resolved it to, which is always earlier in instantiation order.
 
+use super::transfers::{self, Transfer};
 use crate::plan::{Def, Intrinsic, ItemKind, Plan};
+use crate::runtime;
+use crate::runtime::resources::TransferKind;
 use anyhow::{Context, Result, bail};
 use wasmparser::{FuncType, Payload, TypeRef};
 
@@ -116,6 +124,8 @@ pub struct InstanceMap {
     pub data_base: u32,
     /// First fused element segment index.
     pub elem_base: u32,
+    /// The instance's function imports that are handle transfers.
+    pub transfer_imports: Vec<(u32, TransferKind)>,
 }
 
 impl InstanceMap {
@@ -149,6 +159,18 @@ pub struct Layout {
     pub intrinsics: Vec<Option<(u32, FuncType)>>,
     /// Fused type index of the start function's `[] -> []`.
     pub start_type: u32,
+    /// Fused type index of the specialised transfers' `[i32] -> [i32]`.
+    pub transfer_type: u32,
+    /// The specialised transfers, in function order.
+    pub transfers: Vec<Transfer>,
+    /// Fused function index of the first specialised transfer.
+    pub transfer_base: u32,
+    /// Functions exported for the outer boundary, after the transfers.
+    pub boundary: Vec<runtime::resources::boundary::BoundaryFn>,
+    /// Fused type index of `[i32] -> []`.
+    pub dtor_type: u32,
+    /// Where the resource machinery lives.
+    pub resources: runtime::resources::State,
     /// Fused function index of the start function.
     pub start_func: u32,
     /// Total types.
@@ -198,7 +220,10 @@ impl Layout {
         let mut next_func = next_func;
         let mut next_type = next_func; // one type per used intrinsic, in function order
         let start_type = next_type;
-        next_type += 1;
+        let transfer_type = next_type + 1;
+        let dtor_type = next_type + 2;
+        next_type += 3;
+        let mut transfers = Vec::new();
         let mut next_global = plan.component_instances;
         let (mut next_table, mut next_memory, mut next_data, mut next_elem) = (0, 0, 0, 0);
 
@@ -227,7 +252,30 @@ impl Layout {
                 let target = resolve(&instances, &intrinsics, arg, kind).with_context(|| {
                     format!("resolving import `{module}::{name}` of instance {i}")
                 })?;
+                if let (Def::Intrinsic(k), ItemKind::Func) = (arg, kind) {
+                    let transfer = match plan.intrinsics[*k] {
+                        Intrinsic::ResourceTransferOwn => Some(TransferKind::Own),
+                        Intrinsic::ResourceTransferBorrow => Some(TransferKind::Borrow),
+                        _ => None,
+                    };
+                    if let Some(t) = transfer {
+                        map.transfer_imports.push((map.funcs.len() as u32, t));
+                    }
+                }
                 map.space(kind).push(target);
+            }
+            if !map.transfer_imports.is_empty() {
+                let bytes = &plan.modules[inst.module].bytes;
+                for t in transfers::call_sites(bytes, &map.transfer_imports)
+                    .with_context(|| format!("instance {i}"))?
+                {
+                    for table in [t.src, t.dst] {
+                        crate::plan::runtime_table(&plan.resource_tables, table)?;
+                    }
+                    if !transfers.contains(&t) {
+                        transfers.push(t);
+                    }
+                }
             }
             debug_assert_eq!(map.funcs.len() as u32, info.imported(ItemKind::Func));
             map.funcs.extend(next_func..next_func + info.funcs);
@@ -241,14 +289,43 @@ impl Layout {
             next_global += info.globals;
             instances.push(map);
         }
+        let transfer_base = next_func;
+        next_func += transfers.len() as u32;
+        let boundary = if plan.resource_tables.iter().flatten().any(|t| t.used) {
+            runtime::resources::boundary::needed(plan)
+        } else {
+            Vec::new()
+        };
+        next_func += boundary.len() as u32;
+        let mut resources = runtime::resources::State::new(plan, next_memory, next_global);
+        for (r, res) in plan.resources.iter().enumerate() {
+            resources.dtors[r] = res
+                .dtor
+                .as_ref()
+                .map(|d| resolve(&instances, &intrinsics, d, ItemKind::Func))
+                .transpose()
+                .with_context(|| format!("the destructor of resource {r}"))?;
+        }
         Ok(Layout {
             modules,
             instances,
             intrinsics,
             start_type,
+            transfer_type,
+            transfers,
+            transfer_base,
+            boundary,
+            dtor_type,
+            resources,
             start_func: next_func,
             types: next_type,
         })
+    }
+
+    /// The fused function index of the specialised transfer `t`.
+    pub fn transfer_func(&self, t: &Transfer) -> u32 {
+        let i = self.transfers.iter().position(|u| u == t);
+        self.transfer_base + i.expect("every transfer call site was collected") as u32
     }
 
     /// The fused index of a plan definition of `kind`.

@@ -9,13 +9,16 @@
 //! element segments, then the data segments, then call the start function.
 //!
 //! The runtime intrinsics (see [`crate::runtime`]) and the per-component
-//! instance flags globals are added in front. Host imports stay imports,
+//! instance flags globals are added in front; the resource machinery's
+//! memories and globals and the specialised handle transfers
+//! ([`transfers`]) after the instances. Host imports stay imports,
 //! named by [`CoreExports::imports`].
 //!
 //! Custom sections (names, producers, debug info) are dropped.
 
 pub mod layout;
 mod remap;
+pub mod transfers;
 
 use crate::plan::{Intrinsic, ItemKind, Plan};
 use crate::runtime;
@@ -131,11 +134,19 @@ pub fn merge(plan: &Plan) -> Result<Merged> {
             continue;
         }
         s.funcs.function(type_index);
-        let body = runtime::intrinsic(&plan.intrinsics[k], ty, &memories)
+        let cx = runtime::Context {
+            memories: &memories,
+            resources: &layout.resources,
+        };
+        let body = runtime::intrinsic(&plan.intrinsics[k], ty, cx)
             .with_context(|| format!("intrinsic {k}"))?;
         s.code.function(&body);
     }
     s.types.ty().function([], []);
+    s.types
+        .ty()
+        .function([wasm_encoder::ValType::I32], [wasm_encoder::ValType::I32]);
+    s.types.ty().function([wasm_encoder::ValType::I32], []);
     for _ in 0..plan.component_instances {
         let (ty, init) = runtime::flags_global();
         s.globals.global(ty, &init);
@@ -147,8 +158,37 @@ pub fn merge(plan: &Plan) -> Result<Merged> {
         let mut remap = Remap {
             map: &layout.instances[i],
         };
-        copy_instance(&mut s, &mut remap, bytes, &mut start)
+        copy_instance(&mut s, &mut remap, &layout, bytes, &mut start)
             .with_context(|| format!("merging core instance {i}"))?;
+    }
+    for memory in layout.resources.memories() {
+        s.memories.memory(memory);
+    }
+    for (ty, init) in layout.resources.globals() {
+        s.globals.global(ty, &init);
+    }
+    for t in &layout.transfers {
+        s.funcs.function(layout.transfer_type);
+        let body = runtime::resources::transfer(&layout.resources, t.kind, t.src, t.dst);
+        s.code.function(&body);
+    }
+    for (i, b) in layout.boundary.iter().enumerate() {
+        let ty = match b.signature() {
+            (p, _) if p.is_empty() => layout.start_type,
+            (_, r) if r.is_empty() => layout.dtor_type,
+            _ => layout.transfer_type,
+        };
+        s.funcs.function(ty);
+        s.code.function(&b.body(&layout.resources));
+        let index = layout.transfer_base + layout.transfers.len() as u32 + i as u32;
+        s.exports.export(&b.export_name(), ExportKind::Func, index);
+    }
+    if !layout.boundary.is_empty() {
+        s.exports.export(
+            runtime::resources::boundary::SUPPRESS,
+            ExportKind::Global,
+            layout.resources.suppress,
+        );
     }
     start.instruction(&Instruction::End);
     s.funcs.function(layout.start_type);
@@ -186,6 +226,7 @@ pub fn merge(plan: &Plan) -> Result<Merged> {
 fn copy_instance(
     s: &mut Sections,
     remap: &mut Remap,
+    layout: &Layout,
     bytes: &[u8],
     start: &mut Function,
 ) -> Result<()> {
@@ -200,7 +241,21 @@ fn copy_instance(
             Payload::MemorySection(r) => remap.parse_memory_section(&mut s.memories, r)?,
             Payload::GlobalSection(r) => remap.parse_global_section(&mut s.globals, r)?,
             Payload::StartSection { func, .. } => start_func = Some(remap.function_index(func)?),
-            Payload::CodeSectionEntry(body) => remap.parse_function_body(&mut s.code, body)?,
+            Payload::CodeSectionEntry(body) if remap.map.transfer_imports.is_empty() => {
+                remap.parse_function_body(&mut s.code, body)?
+            }
+            Payload::CodeSectionEntry(body) => {
+                let mut f = remap.new_function_with_parsed_locals(&body)?;
+                for op in transfers::ops(&body, &remap.map.transfer_imports)? {
+                    match op {
+                        transfers::Op::Plain(op) => f.instruction(&remap.instruction(op)?),
+                        transfers::Op::Transfer(t) => {
+                            f.instruction(&Instruction::Call(layout.transfer_func(&t)))
+                        }
+                    };
+                }
+                s.code.function(&f);
+            }
             Payload::ElementSection(r) => {
                 for elem in r {
                     let elem = elem?;

@@ -7,10 +7,14 @@
 //! - **Trap**: the adapters' trap intrinsic; the trap code argument is
 //!   ignored and the function executes `unreachable`.
 //! - **Transcoders**: see [`transcode`].
+//! - **Resources**: handle tables, call scopes and the resource intrinsics,
+//!   see [`resources`].
 //!
-//! Resources, async, streams, futures, error-context, GC and threads are
-//! rejected earlier, in [`crate::translate`], by name.
+//! Async, streams, futures, error-context, GC, threads and resources
+//! imported from the host are rejected earlier, in [`crate::translate`], by
+//! name.
 
+pub mod resources;
 pub mod transcode;
 
 use crate::plan::Intrinsic;
@@ -29,14 +33,24 @@ pub fn flags_global() -> (GlobalType, ConstExpr) {
     )
 }
 
+/// What intrinsic bodies need to know about the fused module.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// Plan memory index → fused memory index.
+    pub memories: &'a [u32],
+    /// Where the resource machinery lives.
+    pub resources: &'a resources::State,
+}
+
 /// The body of `intrinsic`, whose core type (taken from the importing
-/// adapter module) is `ty`. `memories` maps plan memory indices to fused
-/// memory indices.
+/// adapter module) is `ty`.
 pub fn intrinsic(
     intrinsic: &Intrinsic,
     ty: &wasmparser::FuncType,
-    memories: &[u32],
+    cx: Context,
 ) -> Result<Function> {
+    let memories = cx.memories;
+    let state = cx.resources;
     match intrinsic {
         Intrinsic::Trap => {
             let mut f = Function::new([]);
@@ -48,5 +62,22 @@ pub fn intrinsic(
         Intrinsic::Transcode { op, from, to } => {
             transcode::transcoder(*op, memories[*from], memories[*to], ty)
         }
+        Intrinsic::ResourceNew { instance, table } => {
+            Ok(resources::resource_new(state, *instance, *table))
+        }
+        Intrinsic::ResourceRep { table, .. } => Ok(resources::resource_rep(state, *table)),
+        Intrinsic::ResourceDrop { instance, table } => {
+            Ok(resources::resource_drop(state, *instance, *table))
+        }
+        // Every call site is specialised (see `crate::merge`), so the
+        // generic import is never called.
+        Intrinsic::ResourceTransferOwn | Intrinsic::ResourceTransferBorrow => {
+            let mut f = Function::new([]);
+            f.instruction(&Instruction::Unreachable);
+            f.instruction(&Instruction::End);
+            Ok(f)
+        }
+        Intrinsic::EnterSyncCall => Ok(resources::enter_sync_call(state)),
+        Intrinsic::ExitSyncCall => Ok(resources::exit_sync_call(state)),
     }
 }

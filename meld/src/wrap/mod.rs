@@ -4,18 +4,22 @@
 //! post-return).
 //!
 //! Host imports are re-imported under their original names (see
-//! [`imports`]). Restrictions today: root exports are functions; records,
+//! [`imports`]); root-exported resources become the wrapper's own resource
+//! types (see [`resources`]). Restrictions today: root exports are
+//! functions; records,
 //! variants, enums and flags used by an exported or imported function are
 //! exported as types under generated names (`meld-t<N>`), because the
 //! original type names are not kept by the translator; structurally the
 //! types are the input's.
 
 mod imports;
+pub mod resources;
+pub mod shim;
 
 use crate::encode;
 use crate::merge::CoreExports;
 use crate::plan::{CanonOptions, FuncType, Plan, StringEncoding, ValType};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use wasm_encoder::{
     CanonicalOption, ComponentBuilder, ComponentExportKind, ComponentValType, ExportKind,
     PrimitiveValType,
@@ -24,6 +28,8 @@ use wasm_encoder::{
 /// Wraps the fused `core` module in a component exporting `plan`'s root
 /// exports, and validates it.
 pub fn wrap(plan: &Plan, exports: &CoreExports, core: &[u8]) -> Result<Vec<u8>> {
+    resources::check(plan)?;
+    let core_types = export_types(core)?;
     let mut b = ComponentBuilder::default();
     let mut types = TypeEncoder::default();
     for (name, ty) in &plan.type_exports {
@@ -31,11 +37,18 @@ pub fn wrap(plan: &Plan, exports: &CoreExports, core: &[u8]) -> Result<Vec<u8>> 
     }
     let module = b.core_module_raw(Some("fused"), core);
     let instance = imports::instantiate(&mut b, &mut types, plan, exports, module, core)?;
+    let res = resources::Resources::define(&mut b, plan, instance);
+    types.handles = res.handle_types.clone();
 
     for (export, core_name) in plan.exports.iter().zip(&exports.root) {
         let ty = types.func(&mut b, &export.ty);
 
-        let core_func = b.core_alias_export(None, instance, core_name, ExportKind::Func);
+        let core_ty = core_types
+            .iter()
+            .find(|(n, _)| n == core_name)
+            .map(|(_, t)| t)
+            .context("the fused module does not export a root export")?;
+        let core_func = res.lifted(&mut b, plan, export, core_name, instance, core_ty)?;
         let options = options(&mut b, instance, exports, &export.options);
         let func = b.lift_func(Some(&export.name), core_func, ty, options);
         b.export(export.name.as_str(), ComponentExportKind::Func, func, None);
@@ -85,6 +98,8 @@ fn options(
 struct TypeEncoder {
     exported: u32,
     named: Vec<(ValType, u32)>,
+    /// Resource table type → the exported wrapper resource type.
+    handles: Vec<(usize, u32)>,
 }
 
 impl TypeEncoder {
@@ -134,6 +149,20 @@ impl TypeEncoder {
             ValType::F64 => P::F64,
             ValType::Char => P::Char,
             ValType::String => P::String,
+            ValType::Own(t) | ValType::Borrow(t) => {
+                let resource = self
+                    .handles
+                    .iter()
+                    .find(|(u, _)| u == t)
+                    .map(|(_, r)| *r)
+                    .expect("resources::check: every handle is of an exported resource");
+                let (index, enc) = b.type_defined(None);
+                match ty {
+                    ValType::Own(_) => enc.own(resource),
+                    _ => enc.borrow(resource),
+                }
+                return ComponentValType::Type(index);
+            }
             _ => {
                 if let Some((_, index)) = self.named.iter().rev().find(|(t, _)| t == ty) {
                     return ComponentValType::Type(*index);
@@ -222,4 +251,43 @@ fn is_named(ty: &ValType) -> bool {
         ty,
         ValType::Record(_) | ValType::Variant(_) | ValType::Enum(_) | ValType::Flags(_)
     )
+}
+
+/// The fused module's exported functions and their core types.
+fn export_types(core: &[u8]) -> Result<Vec<(String, wasmparser::FuncType)>> {
+    let mut types = Vec::new();
+    let mut funcs = Vec::new();
+    let mut exports = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(core) {
+        match payload? {
+            wasmparser::Payload::TypeSection(r) => {
+                for ty in r.into_iter_err_on_gc_types() {
+                    types.push(ty?);
+                }
+            }
+            wasmparser::Payload::ImportSection(r) => {
+                for import in r.into_imports() {
+                    if let wasmparser::TypeRef::Func(t) = import?.ty {
+                        funcs.push(t);
+                    }
+                }
+            }
+            wasmparser::Payload::FunctionSection(r) => {
+                for t in r {
+                    funcs.push(t?);
+                }
+            }
+            wasmparser::Payload::ExportSection(r) => {
+                for e in r {
+                    let e = e?;
+                    if e.kind == wasmparser::ExternalKind::Func {
+                        let ty = types[funcs[e.index as usize] as usize].clone();
+                        exports.push((e.name.to_string(), ty));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(exports)
 }

@@ -6,11 +6,15 @@
 //! compiles each lift→lower pair into core-wasm adapter modules (FACT). This
 //! module is the only place that names wasmtime-environ types.
 //!
+//! Resources defined inside the composition become [`plan::Resource`]s and
+//! [`plan::ResourceTable`]s (see [`resources`]).
+//!
 //! Not supported yet (each is an error naming the construct): host imports
-//! nested deeper than one instance, imported core modules, resources, everything async
+//! nested deeper than one instance, imported core modules, resources
+//! imported from the host, everything async
 //! (tasks, streams, futures, error-context), threads, GC-typed options,
 //! memory64 transcoding, root exports that are instances or modules, root
-//! type exports other than value types.
+//! type exports other than value types and resources.
 
 use crate::plan::{
     self, CanonOptions, Def, FuncType, Instantiation, Intrinsic, ItemKind, Plan, RootExport,
@@ -23,6 +27,8 @@ use wasmtime_environ::component::{
     Transcode, Translator, TypeDef,
 };
 use wasmtime_environ::{EntityIndex, ScopeVec, Tunables};
+
+pub mod resources;
 
 /// Validates and flattens `component` into a [`Plan`].
 pub fn translate(component: &[u8]) -> Result<Plan> {
@@ -46,6 +52,7 @@ pub fn translate(component: &[u8]) -> Result<Plan> {
         .map_err(|e| anyhow!("{e}"))
         .context("the input is not a valid component")?;
     let component = &translation.component;
+    let num_resource_tables = types.num_resource_tables();
     let (types, _) = types.finish(component);
 
     let mut plan = Plan {
@@ -66,6 +73,7 @@ pub fn translate(component: &[u8]) -> Result<Plan> {
             lowered.insert(*index, *import);
         }
     }
+    plan.resource_tables = resources::tables(component, &types, num_resource_tables);
     for (index, trampoline) in translation.trampolines.iter() {
         debug_assert_eq!(index.as_u32() as usize, plan.intrinsics.len());
         let intrinsic = match trampoline {
@@ -99,7 +107,7 @@ pub fn translate(component: &[u8]) -> Result<Plan> {
                 });
                 Intrinsic::HostImport(plan.host_imports.len() - 1)
             }
-            other => intrinsic(other)?,
+            other => intrinsic(other, &plan.resource_tables)?,
         };
         plan.intrinsics.push(intrinsic);
     }
@@ -141,11 +149,21 @@ pub fn translate(component: &[u8]) -> Result<Plan> {
             GlobalInitializer::ExtractTable(_) => {
                 bail!("tables for `thread.spawn-indirect` are not supported yet")
             }
-            GlobalInitializer::Resource(_) => {
-                bail!("resources are not supported yet (resource definition)")
+            GlobalInitializer::Resource(r) => {
+                let index = r.index.as_u32() as usize;
+                if index != plan.resources.len() {
+                    bail!("resource definitions out of order (resource {index})");
+                }
+                plan.resources.push(plan::Resource {
+                    instance: r.instance.as_u32(),
+                    dtor: r.dtor.as_ref().map(def).transpose()?,
+                    name: None,
+                    opaque: false,
+                });
             }
         }
     }
+    resources::name_and_flag(&mut plan)?;
     plan.memories = complete(memories, "memory")?;
     plan.reallocs = complete(reallocs, "realloc")?;
     plan.post_returns = complete(post_returns, "post-return")?;
@@ -177,11 +195,18 @@ pub fn translate(component: &[u8]) -> Result<Plan> {
                     val_type(&types, *ty).with_context(|| format!("root type export `{name}`"))?;
                 plan.type_exports.push((name.to_string(), ty));
             }
+            Export::Type(TypeDef::Resource(t)) => {
+                let table = t.as_u32() as usize;
+                plan::runtime_table(&plan.resource_tables, table)
+                    .with_context(|| format!("root resource export `{name}`"))?;
+                plan.resource_exports.push((name.to_string(), table));
+            }
             Export::Type(other) => {
                 bail!("root export `{name}` is a type of kind {other:?}, not supported yet")
             }
         }
     }
+    resources::mark_used(&mut plan)?;
     Ok(plan)
 }
 
@@ -239,7 +264,10 @@ fn def(def: &CoreDef) -> Result<Def> {
     })
 }
 
-fn intrinsic(trampoline: &Trampoline) -> Result<Intrinsic> {
+fn intrinsic(trampoline: &Trampoline, tables: &[Option<plan::ResourceTable>]) -> Result<Intrinsic> {
+    let table = |ty: wasmtime_environ::component::TypeResourceTableIndex| {
+        plan::runtime_table(tables, ty.as_u32() as usize).map(|_| ty.as_u32() as usize)
+    };
     Ok(match trampoline {
         Trampoline::Trap => Intrinsic::Trap,
         Trampoline::Transcoder {
@@ -258,16 +286,22 @@ fn intrinsic(trampoline: &Trampoline) -> Result<Intrinsic> {
                 to: to.as_u32() as usize,
             }
         }
-        Trampoline::ResourceNew { .. }
-        | Trampoline::ResourceRep { .. }
-        | Trampoline::ResourceDrop { .. }
-        | Trampoline::ResourceTransferOwn
-        | Trampoline::ResourceTransferBorrow => {
-            bail!(
-                "resources are not supported yet ({})",
-                variant_name(trampoline)
-            )
-        }
+        Trampoline::ResourceNew { instance, ty } => Intrinsic::ResourceNew {
+            instance: instance.as_u32(),
+            table: table(*ty)?,
+        },
+        Trampoline::ResourceRep { instance, ty } => Intrinsic::ResourceRep {
+            instance: instance.as_u32(),
+            table: table(*ty)?,
+        },
+        Trampoline::ResourceDrop { instance, ty } => Intrinsic::ResourceDrop {
+            instance: instance.as_u32(),
+            table: table(*ty)?,
+        },
+        Trampoline::ResourceTransferOwn => Intrinsic::ResourceTransferOwn,
+        Trampoline::ResourceTransferBorrow => Intrinsic::ResourceTransferBorrow,
+        Trampoline::EnterSyncCall => Intrinsic::EnterSyncCall,
+        Trampoline::ExitSyncCall => Intrinsic::ExitSyncCall,
         other => bail!("`{}` is not supported yet", variant_name(other)),
     })
 }
@@ -382,9 +416,8 @@ fn val_type(types: &ComponentTypes, ty: InterfaceType) -> Result<ValType> {
             ok: types[i].ok.map(boxed).transpose()?,
             err: types[i].err.map(boxed).transpose()?,
         },
-        InterfaceType::Own(_) | InterfaceType::Borrow(_) => {
-            bail!("resources are not supported yet (handle type)")
-        }
+        InterfaceType::Own(t) => ValType::Own(t.as_u32() as usize),
+        InterfaceType::Borrow(t) => ValType::Borrow(t.as_u32() as usize),
         InterfaceType::Future(_) => bail!("futures are not supported yet"),
         InterfaceType::Stream(_) => bail!("streams are not supported yet"),
         InterfaceType::ErrorContext(_) => bail!("error-context is not supported yet"),

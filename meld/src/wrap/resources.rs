@@ -1,0 +1,236 @@
+//! Root-exported resources in the wrapping component.
+//!
+//! Each resource the input exports at the root becomes a resource type of
+//! the wrapper (`rep i32`: the defining instance's rep; destructor: the
+//! fused module's `meld:dtor<N>`, which runs the definer's destructor), so
+//! the host holds handles in the wrapper's canonical table. A root export
+//! that takes or returns handles is lifted from a small boundary module
+//! ([`super::shim`]) that converts each handle between that table and the
+//! inner table of the instance that lifted the export (see
+//! [`crate::runtime::resources::boundary`] for the conversions). A
+//! post-return function of such an export receives the converted result.
+//!
+//! Supported: `own` and `borrow` parameters and an `own` result at the top
+//! level of a root export whose parameters are passed flat (16 core values
+//! at most). Handles inside records, variants, lists, options or results,
+//! handle parameters passed through memory, handles in root type exports
+//! and host imports, and resources that are used at the root but not
+//! exported there are errors.
+
+use super::shim::{self, flat_len};
+use crate::plan::{Plan, RootExport, ValType};
+use crate::runtime::resources::boundary::BoundaryFn;
+use anyhow::{Context, Result, bail};
+use wasm_encoder::{ComponentBuilder, ComponentExportKind, ExportKind, ValType as CoreType};
+
+/// A wrapper resource type.
+struct WrapperResource {
+    /// The plan's resource.
+    resource: usize,
+    /// The type's index where it is defined (for the canonical built-ins).
+    local: u32,
+}
+
+/// The wrapper's resource types and what the functions lifted with them
+/// need.
+#[derive(Default)]
+pub struct Resources {
+    defined: Vec<WrapperResource>,
+    /// Per plan resource table type: the exported wrapper type handles of
+    /// it refer to.
+    pub handle_types: Vec<(usize, u32)>,
+}
+
+/// Checks that every handle in `plan`'s root interface is one the wrapper
+/// can convert.
+pub fn check(plan: &Plan) -> Result<()> {
+    let exported = |t: usize| {
+        let r = plan
+            .resource_tables
+            .get(t)
+            .copied()
+            .flatten()
+            .map(|t| t.resource);
+        plan.resource_exports.iter().any(|(_, u)| {
+            plan.resource_tables
+                .get(*u)
+                .copied()
+                .flatten()
+                .map(|u| u.resource)
+                == r
+        })
+    };
+    for e in &plan.exports {
+        let what = || format!("root export `{}`", e.name);
+        let top = e.ty.params.iter().map(|(_, t)| t).chain(&e.ty.result);
+        for ty in top {
+            match ty {
+                ValType::Own(t) | ValType::Borrow(t) if !exported(*t) => bail!(
+                    "{} uses a resource the composition does not export at the root (not supported yet)",
+                    what()
+                ),
+                ValType::Own(_) | ValType::Borrow(_) => {}
+                other if has_handle(other) => {
+                    bail!(
+                        "{} has a handle inside a compound type (not supported yet)",
+                        what()
+                    )
+                }
+                _ => {}
+            }
+        }
+        let handles = e.ty.params.iter().any(|(_, t)| has_handle(t));
+        if handles && e.ty.params.iter().map(|(_, t)| flat_len(t)).sum::<usize>() > 16 {
+            bail!(
+                "{} passes handles through memory (not supported yet)",
+                what()
+            );
+        }
+    }
+    for (name, ty) in &plan.type_exports {
+        if has_handle(ty) {
+            bail!("root type export `{name}` contains a handle (not supported yet)");
+        }
+    }
+    for h in &plan.host_imports {
+        if h.ty
+            .params
+            .iter()
+            .map(|(_, t)| t)
+            .chain(&h.ty.result)
+            .any(has_handle)
+        {
+            bail!(
+                "host import `{}` passes a handle (not supported yet)",
+                h.name
+            );
+        }
+    }
+    Ok(())
+}
+
+impl Resources {
+    /// Defines and exports the wrapper's resource types (after the fused
+    /// core instance `fused` exists: their destructors are its exports).
+    pub fn define(b: &mut ComponentBuilder, plan: &Plan, fused: u32) -> Self {
+        let mut out = Resources::default();
+        for (name, t) in &plan.resource_exports {
+            let r = plan.resource_tables[*t]
+                .expect("the translator checked root resource exports")
+                .resource;
+            let local = match out.defined.iter().find(|d| d.resource == r) {
+                Some(d) => d.local,
+                None => {
+                    let dtor = BoundaryFn::Dtor(r).export_name();
+                    let dtor = b.core_alias_export(None, fused, &dtor, ExportKind::Func);
+                    let local = b.type_resource(None, CoreType::I32, Some(dtor));
+                    out.defined.push(WrapperResource { resource: r, local });
+                    local
+                }
+            };
+            let exported = b.export(name.as_str(), ComponentExportKind::Type, local, None);
+            for (u, table) in plan.resource_tables.iter().enumerate() {
+                if table.is_some_and(|table| table.resource == r)
+                    && !out.handle_types.iter().any(|(v, _)| *v == u)
+                {
+                    out.handle_types.push((u, exported));
+                }
+            }
+        }
+        out
+    }
+
+    /// The core function to lift for `export`: the fused module's own, or a
+    /// boundary shim when the export passes handles.
+    pub fn lifted(
+        &self,
+        b: &mut ComponentBuilder,
+        plan: &Plan,
+        export: &RootExport,
+        core_name: &str,
+        fused: u32,
+        core_ty: &wasmparser::FuncType,
+    ) -> Result<u32> {
+        let top = export
+            .ty
+            .params
+            .iter()
+            .map(|(_, t)| t)
+            .chain(&export.ty.result);
+        if !top.clone().any(has_handle) {
+            return Ok(b.core_alias_export(None, fused, core_name, ExportKind::Func));
+        }
+        let (module, imports) = shim::module(plan, export, core_ty)
+            .with_context(|| format!("the boundary shim of root export `{}`", export.name))?;
+        let mut args: Vec<(String, ExportKind, u32)> = Vec::new();
+        let mut wrapper: Vec<(String, u32)> = Vec::new();
+        for (module, name, kind) in imports {
+            if module == "wrapper" {
+                wrapper.push((name, 0));
+            } else {
+                args.push((name, kind, 0));
+            }
+        }
+        for (name, kind, index) in &mut args {
+            let fused_name = if name == "f" {
+                core_name
+            } else {
+                name.as_str()
+            };
+            *index = b.core_alias_export(None, fused, fused_name, *kind);
+        }
+        for (name, index) in &mut wrapper {
+            let (op, r) = name.split_at(name.find(|c: char| c.is_ascii_digit()).unwrap());
+            let r: usize = r.parse().expect("builtin names end in a resource index");
+            let local = self
+                .defined
+                .iter()
+                .find(|d| d.resource == r)
+                .expect("checked: handles are of exported resources")
+                .local;
+            *index = match op {
+                "new" => b.resource_new(local),
+                "rep" => b.resource_rep(local),
+                _ => b.resource_drop(local),
+            };
+        }
+        let fused_args = b.core_instantiate_exports(
+            None,
+            args.iter()
+                .map(|(n, k, i)| (n.as_str(), *k, *i))
+                .collect::<Vec<_>>(),
+        );
+        let wrapper_args = b.core_instantiate_exports(
+            None,
+            wrapper
+                .iter()
+                .map(|(n, i)| (n.as_str(), ExportKind::Func, *i))
+                .collect::<Vec<_>>(),
+        );
+        let module = b.core_module(Some("boundary"), &module);
+        let instance = b.core_instantiate(
+            Some("boundary"),
+            module,
+            [
+                ("fused", wasm_encoder::ModuleArg::Instance(fused_args)),
+                ("wrapper", wasm_encoder::ModuleArg::Instance(wrapper_args)),
+            ],
+        );
+        Ok(b.core_alias_export(None, instance, "f", ExportKind::Func))
+    }
+}
+
+/// Whether `ty` is or contains a handle.
+pub fn has_handle(ty: &ValType) -> bool {
+    match ty {
+        ValType::Own(_) | ValType::Borrow(_) => true,
+        ValType::List(t) | ValType::Option(t) => has_handle(t),
+        ValType::Record(fs) => fs.iter().any(|(_, t)| has_handle(t)),
+        ValType::Tuple(ts) => ts.iter().any(has_handle),
+        ValType::Variant(cs) => cs.iter().any(|(_, t)| t.as_ref().is_some_and(has_handle)),
+        ValType::Result { ok, err } => {
+            ok.as_deref().is_some_and(has_handle) || err.as_deref().is_some_and(has_handle)
+        }
+        _ => false,
+    }
+}
