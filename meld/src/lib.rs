@@ -12,7 +12,12 @@
 //! specialised for its table and resource type
 //! ([`runtime::resources`]). With `--component`, resources exported at the
 //! root become the wrapper's resource types ([`wrap::resources`]).
-//! Resources imported from the host are not supported yet.
+//! Resources imported from the host pass through to it: inner tables hold
+//! the host's handles as reps, host functions passing handles are called
+//! through converting functions ([`runtime::resources::host_call`]), and
+//! `--component` re-imports the resource types ([`wrap`]). Handles inside
+//! compound types at the root boundary (root exports and host imports) are
+//! not supported yet.
 //!
 //! ```
 //! # fn main() -> anyhow::Result<()> {
@@ -29,6 +34,7 @@ pub mod encode;
 pub mod merge;
 pub mod plan;
 pub mod runtime;
+pub mod transfers;
 pub mod translate;
 pub mod wrap;
 

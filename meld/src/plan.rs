@@ -41,8 +41,8 @@ pub struct Plan {
     pub resource_exports: Vec<(String, usize)>,
     /// Host functions the composition imports, one per lowering.
     pub host_imports: Vec<HostImport>,
-    /// Resource types defined inside the composition, by index
-    /// ([`ResourceTable::resource`]).
+    /// Resource types, by index ([`ResourceTable::resource`]): those defined
+    /// inside the composition, then those imported from the host.
     pub resources: Vec<Resource>,
     /// Resource table types, indexed by the number the generated adapters
     /// pass to the transfer intrinsics (the translator's resource table type
@@ -50,14 +50,19 @@ pub struct Plan {
     pub resource_tables: Vec<Option<ResourceTable>>,
 }
 
-/// A resource type defined by a component instance of the composition.
+/// A resource type: defined by a component instance of the composition, or
+/// imported from the host.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resource {
     /// The component instance that defines it (`resource.new` and the
-    /// destructor belong to it).
-    pub instance: u32,
-    /// The destructor (`(func (param i32))`), if the definition has one.
+    /// destructor belong to it); `None` for a resource imported from the
+    /// host.
+    pub instance: Option<u32>,
+    /// The destructor (`(func (param i32))`), if the definition has one; for
+    /// a host resource, its [`Intrinsic::HostResourceDrop`].
     pub dtor: Option<Def>,
+    /// Where the host defines it, for a resource imported from the host.
+    pub host: Option<HostResource>,
     /// `<interface>#<resource>` when it can be recovered from the defining
     /// core module's export or import names.
     pub name: Option<String>,
@@ -93,6 +98,17 @@ pub struct HostImport {
     pub ty: FuncType,
     /// The canonical options of the lowering (`post_return` is always `None`).
     pub options: CanonOptions,
+}
+
+/// A resource type imported from the host. Handles of it in the inner
+/// tables have the host's handle as their rep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostResource {
+    /// The imported instance (interface) that exports it; `None` for a
+    /// resource imported at the root.
+    pub instance: Option<String>,
+    /// The resource's name (inside `instance`, or at the root).
+    pub name: String,
 }
 
 /// One core module's binary.
@@ -154,8 +170,23 @@ pub enum Def {
 pub enum Intrinsic {
     /// Traps; the argument is the adapter's trap code.
     Trap,
-    /// A lowered host function: index into [`Plan::host_imports`].
+    /// A lowered host function: index into [`Plan::host_imports`]. It is
+    /// an import of the fused module.
     HostImport(usize),
+    /// A lowered host function that passes handles at the top level of its
+    /// parameters or result: converts them between the caller's table and
+    /// the host's handles, around a call to `import` (an
+    /// [`Intrinsic::HostImport`] of the same host import).
+    HostCall {
+        /// Index into [`Plan::host_imports`].
+        host: usize,
+        /// Index into [`Plan::intrinsics`] of the raw import.
+        import: usize,
+    },
+    /// The host's `resource.drop` of a resource imported from the host
+    /// (index into [`Plan::resources`]): `(host handle) -> ()`, an import of
+    /// the fused module.
+    HostResourceDrop(usize),
     /// Copies or transcodes a string between two memories ([`Plan::memories`]).
     Transcode {
         /// The operation.
@@ -309,6 +340,47 @@ pub enum ValType {
     Borrow(usize),
 }
 
+impl ValType {
+    /// Whether this is or contains a handle.
+    pub fn has_handle(&self) -> bool {
+        match self {
+            ValType::Own(_) | ValType::Borrow(_) => true,
+            ValType::List(t) | ValType::Option(t) => t.has_handle(),
+            ValType::Record(fs) => fs.iter().any(|(_, t)| t.has_handle()),
+            ValType::Tuple(ts) => ts.iter().any(ValType::has_handle),
+            ValType::Variant(cs) => cs
+                .iter()
+                .any(|(_, t)| t.as_ref().is_some_and(ValType::has_handle)),
+            ValType::Result { ok, err } => {
+                ok.as_deref().is_some_and(ValType::has_handle)
+                    || err.as_deref().is_some_and(ValType::has_handle)
+            }
+            _ => false,
+        }
+    }
+
+    /// The number of core values this flattens to (canonical ABI).
+    pub fn flat_len(&self) -> usize {
+        let case = |t: &Option<Box<ValType>>| t.as_deref().map_or(0, ValType::flat_len);
+        match self {
+            ValType::String | ValType::List(_) => 2,
+            ValType::Record(fs) => fs.iter().map(|(_, t)| t.flat_len()).sum(),
+            ValType::Tuple(ts) => ts.iter().map(ValType::flat_len).sum(),
+            ValType::Variant(cs) => {
+                1 + cs
+                    .iter()
+                    .map(|(_, t)| t.as_ref().map_or(0, ValType::flat_len))
+                    .max()
+                    .unwrap_or(0)
+            }
+            ValType::Option(t) => 1 + t.flat_len(),
+            ValType::Result { ok, err } => 1 + case(ok).max(case(err)),
+            ValType::Flags(names) => names.len().div_ceil(32),
+            _ => 1,
+        }
+    }
+}
+
 /// Resource table type `index` of `tables` ([`Plan::resource_tables`]),
 /// which must exist at runtime.
 pub fn runtime_table(
@@ -318,7 +390,7 @@ pub fn runtime_table(
     match tables.get(index) {
         Some(Some(t)) => Ok(t),
         Some(None) => anyhow::bail!(
-            "resource table type {index} is of a resource imported from the host (not supported yet)"
+            "resource table type {index} does not exist at runtime (an abstract resource type)"
         ),
         None => anyhow::bail!("resource table type {index} does not exist"),
     }
@@ -411,10 +483,13 @@ impl fmt::Display for Plan {
                 .map(|i| format!("component-instance{i}"))
                 .collect::<Vec<_>>()
                 .join(", ");
+            let definer = match res.instance {
+                Some(i) => format!("component-instance{i}"),
+                None => "the host".to_string(),
+            };
             writeln!(
                 f,
-                "  resource{r} {name}: defined by component-instance{}, destructor {dtor}, opaque reps: {}, held in tables of [{holders}]",
-                res.instance,
+                "  resource{r} {name}: defined by {definer}, destructor {dtor}, opaque reps: {}, held in tables of [{holders}]",
                 if res.opaque { "yes" } else { "no" },
             )?;
         }

@@ -18,7 +18,7 @@ const CASES: [(&str, &str); 2] = [
 
 fn main() {
     let args = Arguments::from_args();
-    let trials = CASES
+    let mut trials: Vec<Trial> = CASES
         .iter()
         .map(|&(name, file)| {
             Trial::test(name, move || {
@@ -26,6 +26,10 @@ fn main() {
             })
         })
         .collect();
+    trials.push(Trial::test(
+        "root_resources::post_return_sees_inner_result",
+        || post_return().map_err(|e| Failed::from(format!("{e:?}"))),
+    ));
     libtest_mimic::run(&args, trials).exit();
 }
 
@@ -99,6 +103,48 @@ fn same_results(file: &str) -> Result<()> {
     ensure!(
         results == expected,
         "fused returned {results:?}, composed {expected:?}"
+    );
+    Ok(())
+}
+
+/// Calls the constructor twice; returns what its post-return saw each time.
+fn drive_post_return(component: &[u8]) -> wasmtime::Result<Vec<Val>> {
+    let mut config = Config::new();
+    config.wasm_component_model(true).wasm_multi_memory(true);
+    let engine = Engine::new(&config)?;
+    let component = Component::new(&engine, component)?;
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &component)?;
+    let ctor = instance
+        .get_func(&mut store, "[constructor]r")
+        .ok_or_else(|| wasmtime::format_err!("no constructor"))?;
+    let posted = instance.get_typed_func::<(), (u32,)>(&mut store, "posted")?;
+    let mut seen = Vec::new();
+    for x in [3, 4] {
+        let mut out = [Val::Bool(false)];
+        ctor.call(&mut store, &[Val::U32(x)], &mut out)?;
+        seen.push(Val::U32(posted.call(&mut store, ())?.0));
+    }
+    Ok(seen)
+}
+
+fn post_return() -> Result<()> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/root/post-return.wat");
+    let composed = wat::parse_file(&path)?;
+    let expected = drive_post_return(&composed)
+        .map_err(anyhow::Error::from)
+        .context("the composed component")?;
+    ensure!(
+        expected == [Val::U32(2), Val::U32(3)],
+        "the composition itself posted {expected:?}"
+    );
+    let fused = meld::Fuser::new().component(true).fuse(&composed)?;
+    let results = drive_post_return(&fused.bytes)
+        .map_err(anyhow::Error::from)
+        .context("the fused component")?;
+    ensure!(
+        results == expected,
+        "fused posted {results:?}, composed {expected:?}"
     );
     Ok(())
 }

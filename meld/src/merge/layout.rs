@@ -5,9 +5,9 @@
 //! - types: one per host import and runtime intrinsic, the start function's
 //!   type, `(i32) -> i32`, `(i32) -> ()`, then each instance's whole type
 //!   section;
-//! - functions: host imports (the module's only imports), runtime
-//!   intrinsics, then each instance's defined functions, then the
-//!   specialised transfers (see [`super::transfers`]), then the outer
+//! - functions: host imports and host resource drops (the module's only
+//!   imports), runtime intrinsics, then each instance's defined functions, then the
+//!   specialised transfers (see [`crate::transfers`]), then the outer
 //!   boundary's functions ([`runtime::resources::boundary`]), then the fused
 //!   start function;
 //! - globals: one flags global per component instance, then each
@@ -20,10 +20,9 @@
 //! An instance's imports are not copied: each is mapped to the definition the
 //! plan resolved it to, which is always earlier in instantiation order.
 
-use super::transfers::{self, Transfer};
 use crate::plan::{Def, Intrinsic, ItemKind, Plan};
 use crate::runtime;
-use crate::runtime::resources::TransferKind;
+use crate::transfers::{self, Transfer, TransferKind};
 use anyhow::{Context, Result, bail};
 use wasmparser::{FuncType, Payload, TypeRef};
 
@@ -94,6 +93,14 @@ impl ModuleInfo {
             .filter(|(_, _, ty)| import_kind(ty) == Some(kind))
             .count() as u32
     }
+}
+
+/// Whether an intrinsic is an import of the fused module.
+fn is_import(intrinsic: &Intrinsic) -> bool {
+    matches!(
+        intrinsic,
+        Intrinsic::HostImport(_) | Intrinsic::HostResourceDrop(_)
+    )
 }
 
 /// The kind of an import, `None` for tags.
@@ -211,7 +218,24 @@ impl Layout {
                 }
             }
         }
-        used.sort_by_key(|(k, _)| !matches!(plan.intrinsics[*k], Intrinsic::HostImport(_)));
+        // What the used intrinsics need: a converting host call its raw
+        // import (same core type); a host resource whose handles exist, the
+        // host's `resource.drop`.
+        for i in 0..used.len() {
+            if let Intrinsic::HostCall { import, .. } = plan.intrinsics[used[i].0] {
+                let ty = used[i].1.clone();
+                used.push((import, ty));
+            }
+        }
+        for (r, res) in plan.resources.iter().enumerate() {
+            let held = (plan.resource_tables.iter().flatten()).any(|t| t.used && t.resource == r);
+            if let (true, Some(_), Some(Def::Intrinsic(k))) = (held, &res.host, &res.dtor)
+                && !used.iter().any(|(u, _)| u == k)
+            {
+                used.push((*k, FuncType::new([wasmparser::ValType::I32], [])));
+            }
+        }
+        used.sort_by_key(|(k, _)| !is_import(&plan.intrinsics[*k]));
         let mut intrinsics: Vec<Option<(u32, FuncType)>> = vec![None; plan.intrinsics.len()];
         for (func, (k, ty)) in used.into_iter().enumerate() {
             intrinsics[k] = Some((func as u32, ty));

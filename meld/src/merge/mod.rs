@@ -1,6 +1,6 @@
 //! Merges every core instance of a [`Plan`] into one core module.
 //!
-//! Each instance's sections are copied with a [`Remap`] re-encoder that
+//! Each instance's sections are copied with a `Remap` re-encoder that
 //! maps its index spaces into the fused ones ([`layout`]); a module
 //! instantiated twice is copied twice. Imports disappear: they are resolved to
 //! the fused index of their definition. Active data and element segments
@@ -11,17 +11,20 @@
 //! The runtime intrinsics (see [`crate::runtime`]) and the per-component
 //! instance flags globals are added in front; the resource machinery's
 //! memories and globals and the specialised handle transfers
-//! ([`transfers`]) after the instances. Host imports stay imports,
-//! named by [`CoreExports::imports`].
+//! ([`crate::transfers`]) after the instances. Host imports stay imports,
+//! named by [`CoreExports::imports`], as do the host's `resource.drop`s of
+//! resources imported from the host ([`CoreExports::resource_drops`]); a
+//! host import passing handles is called through a converting function
+//! ([`runtime::resources::host_call`]).
 //!
 //! Custom sections (names, producers, debug info) are dropped.
 
 pub mod layout;
 mod remap;
-pub mod transfers;
 
 use crate::plan::{Intrinsic, ItemKind, Plan};
 use crate::runtime;
+use crate::transfers;
 use anyhow::{Context, Result};
 use layout::Layout;
 use remap::Remap;
@@ -56,6 +59,21 @@ pub struct CoreExports {
     /// Per [`Plan::host_imports`] entry: the fused module's import (module,
     /// name), `None` if no core instance uses that lowering.
     pub imports: Vec<Option<(String, String)>>,
+    /// Per [`Plan::resources`] entry: the fused module's import (module,
+    /// name) of the host's `resource.drop`, for a resource imported from the
+    /// host whose handles exist inside.
+    pub resource_drops: Vec<Option<(String, String)>>,
+}
+
+/// The fused module's import name of the host's `resource.drop` of host
+/// resource `r`: module as for host functions, name `[resource-drop]<name>`.
+fn resource_drop_name(plan: &Plan, r: usize) -> Result<(String, String)> {
+    let host = plan.resources[r]
+        .host
+        .as_ref()
+        .context("a host resource drop of a defined resource")?;
+    let module = host.instance.clone().unwrap_or_else(|| "$root".to_string());
+    Ok((module, format!("[resource-drop]{}", host.name)))
 }
 
 /// The fused module's import name of host import `h`: module = the imported
@@ -113,6 +131,7 @@ pub fn merge(plan: &Plan) -> Result<Merged> {
     used.sort_by_key(|((func, _), _)| *func);
     let mut imports = ImportSection::new();
     let mut host_names = vec![None; plan.host_imports.len()];
+    let mut drop_names = vec![None; plan.resources.len()];
     for ((_, ty), k) in used {
         let mut remap = wasm_encoder::reencode::RoundtripReencoder;
         let params = ty
@@ -127,11 +146,34 @@ pub fn merge(plan: &Plan) -> Result<Merged> {
             .collect::<Result<Vec<_>, _>>()?;
         s.types.ty().function(params, results);
         let type_index = s.types.len() - 1;
-        if let Intrinsic::HostImport(h) = plan.intrinsics[k] {
-            let (module, name) = host_import_name(plan, h, &host_names);
-            imports.import(&module, &name, EntityType::Function(type_index));
-            host_names[h] = Some((module, name));
-            continue;
+        match plan.intrinsics[k] {
+            Intrinsic::HostImport(h) => {
+                let (module, name) = host_import_name(plan, h, &host_names);
+                imports.import(&module, &name, EntityType::Function(type_index));
+                host_names[h] = Some((module, name));
+                continue;
+            }
+            Intrinsic::HostResourceDrop(r) => {
+                let (module, name) = resource_drop_name(plan, r)?;
+                imports.import(&module, &name, EntityType::Function(type_index));
+                drop_names[r] = Some((module, name));
+                continue;
+            }
+            Intrinsic::HostCall { host, import } => {
+                let (raw, _) = layout.intrinsics[import]
+                    .as_ref()
+                    .context("a host call without its import")?;
+                let body = runtime::resources::host_call(
+                    &layout.resources,
+                    &plan.host_imports[host].ty,
+                    ty,
+                    *raw,
+                );
+                s.funcs.function(type_index);
+                s.code.function(&body);
+                continue;
+            }
+            _ => {}
         }
         s.funcs.function(type_index);
         let cx = runtime::Context {
@@ -196,6 +238,7 @@ pub fn merge(plan: &Plan) -> Result<Merged> {
 
     let mut exports = export(plan, &layout, &mut s.exports)?;
     exports.imports = host_names;
+    exports.resource_drops = drop_names;
     let mut module = Module::new();
     module
         .section(&s.types)

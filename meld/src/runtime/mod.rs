@@ -10,8 +10,7 @@
 //! - **Resources**: handle tables, call scopes and the resource intrinsics,
 //!   see [`resources`].
 //!
-//! Async, streams, futures, error-context, GC, threads and resources
-//! imported from the host are rejected earlier, in [`crate::translate`], by
+//! Async, streams, futures, error-context, GC and threads are rejected earlier, in [`crate::translate`], by
 //! name.
 
 pub mod resources;
@@ -58,7 +57,12 @@ pub fn intrinsic(
             f.instruction(&Instruction::End);
             Ok(f)
         }
-        Intrinsic::HostImport(_) => bail!("host import {intrinsic:?} has no body: it is an import"),
+        Intrinsic::HostImport(_) | Intrinsic::HostResourceDrop(_) => {
+            bail!("{intrinsic:?} has no body: it is an import")
+        }
+        Intrinsic::HostCall { .. } => {
+            bail!("{intrinsic:?} is emitted by `merge` (it calls an import)")
+        }
         Intrinsic::Transcode { op, from, to } => {
             transcode::transcoder(*op, memories[*from], memories[*to], ty)
         }

@@ -9,9 +9,13 @@
 //! Resources defined inside the composition become [`plan::Resource`]s and
 //! [`plan::ResourceTable`]s (see [`resources`]).
 //!
+//! Host imports that pass handles at the top level (own and borrow
+//! parameters, an own result) become [`Intrinsic::HostCall`]s around the raw
+//! import.
+//!
 //! Not supported yet (each is an error naming the construct): host imports
-//! nested deeper than one instance, imported core modules, resources
-//! imported from the host, everything async
+//! nested deeper than one instance, host imports with handles inside
+//! compound types, imported core modules, everything async
 //! (tasks, streams, futures, error-context), threads, GC-typed options,
 //! memory64 transcoding, root exports that are instances or modules, root
 //! type exports other than value types and resources.
@@ -74,6 +78,7 @@ pub fn translate(component: &[u8]) -> Result<Plan> {
         }
     }
     plan.resource_tables = resources::tables(component, &types, num_resource_tables);
+    let mut with_handles = Vec::new();
     for (index, trampoline) in translation.trampolines.iter() {
         debug_assert_eq!(index.as_u32() as usize, plan.intrinsics.len());
         let intrinsic = match trampoline {
@@ -99,6 +104,9 @@ pub fn translate(component: &[u8]) -> Result<Plan> {
                     func_type(&types, *lower_ty).with_context(|| format!("the type of {what}"))?;
                 let options = canon_options(&component.options[*options], None)
                     .with_context(|| what.clone())?;
+                if host_handles(&ty).with_context(|| what.clone())? {
+                    with_handles.push((plan.intrinsics.len(), plan.host_imports.len()));
+                }
                 plan.host_imports.push(plan::HostImport {
                     instance,
                     name,
@@ -155,8 +163,9 @@ pub fn translate(component: &[u8]) -> Result<Plan> {
                     bail!("resource definitions out of order (resource {index})");
                 }
                 plan.resources.push(plan::Resource {
-                    instance: r.instance.as_u32(),
+                    instance: Some(r.instance.as_u32()),
                     dtor: r.dtor.as_ref().map(def).transpose()?,
+                    host: None,
                     name: None,
                     opaque: false,
                 });
@@ -164,6 +173,14 @@ pub fn translate(component: &[u8]) -> Result<Plan> {
         }
     }
     resources::name_and_flag(&mut plan)?;
+    resources::host_resources(&mut plan, component)?;
+    // Host imports passing handles: the trampoline becomes the converting
+    // call, and the raw import an intrinsic of its own.
+    for (trampoline, host) in with_handles {
+        plan.intrinsics.push(Intrinsic::HostImport(host));
+        let import = plan.intrinsics.len() - 1;
+        plan.intrinsics[trampoline] = Intrinsic::HostCall { host, import };
+    }
     plan.memories = complete(memories, "memory")?;
     plan.reallocs = complete(reallocs, "realloc")?;
     plan.post_returns = complete(post_returns, "post-return")?;
@@ -208,6 +225,26 @@ pub fn translate(component: &[u8]) -> Result<Plan> {
     }
     resources::mark_used(&mut plan)?;
     Ok(plan)
+}
+
+/// Whether host import type `ty` passes handles, all of which must be at the
+/// top level of parameters passed flat or of the result.
+fn host_handles(ty: &FuncType) -> Result<bool> {
+    let top = ty.params.iter().map(|(_, t)| t).chain(&ty.result);
+    let mut any = false;
+    for t in top {
+        match t {
+            ValType::Own(_) | ValType::Borrow(_) => any = true,
+            t if t.has_handle() => {
+                bail!("it passes a handle inside a compound type (not supported yet)")
+            }
+            _ => {}
+        }
+    }
+    if any && ty.params.iter().map(|(_, t)| t.flat_len()).sum::<usize>() > 16 {
+        bail!("it passes handles with parameters passed through memory (not supported yet)");
+    }
+    Ok(any)
 }
 
 fn canon_options(

@@ -15,10 +15,12 @@
 //! core modules: UTF-8, first line `wit-bindgen-opaque 1`, then one
 //! `<interface>#<resource>` per line.
 //!
-//! Resources imported from the host are not supported yet: a table type of
-//! one is recorded as `None`, and an intrinsic using it is an error.
+//! Resources imported from the host come after the defined ones in
+//! [`Plan::resources`] ([`host_resources`]), each with its host name and an
+//! [`Intrinsic::HostResourceDrop`] as destructor. Abstract resource types
+//! (in component and instance types) have no runtime table: `None`.
 
-use crate::plan::{Def, Intrinsic, ItemKind, Plan, ResourceTable, ValType};
+use crate::plan::{Def, HostResource, Intrinsic, ItemKind, Plan, Resource, ResourceTable, ValType};
 use anyhow::{Context, Result, bail};
 use wasmparser::{ExternalKind, Payload};
 use wasmtime_environ::component::{
@@ -38,9 +40,13 @@ pub fn tables(
         .map(
             |i| match &types[TypeResourceTableIndex::from_u32(i as u32)] {
                 TypeResourceTable::Concrete { ty, instance } => {
-                    let defined = component.defined_resource_index(*ty)?;
+                    let resource = match component.defined_resource_index(*ty) {
+                        Some(defined) => defined.as_u32() as usize,
+                        // Imported: after the defined ones.
+                        None => component.defined_resource_instances.len() + ty.as_u32() as usize,
+                    };
                     Some(ResourceTable {
-                        resource: defined.as_u32() as usize,
+                        resource,
                         instance: instance.as_u32(),
                         used: false,
                     })
@@ -49,6 +55,37 @@ pub fn tables(
             },
         )
         .collect()
+}
+
+/// Appends the resources imported from the host to `plan.resources` (after
+/// the defined ones, in import order), each with a new
+/// [`Intrinsic::HostResourceDrop`] as its destructor.
+pub fn host_resources(plan: &mut Plan, component: &Component) -> Result<()> {
+    for (_, import) in component.imported_resources.iter() {
+        let (index, path) = &component.imports[*import];
+        let import_name = &component.import_types[*index].0;
+        let (instance, name) = match path.as_slice() {
+            [] => (None, import_name.clone()),
+            [name] => (Some(import_name.clone()), name.clone()),
+            _ => bail!(
+                "host resource `{import_name}` {path:?} is nested too deep (not supported yet)"
+            ),
+        };
+        let r = plan.resources.len();
+        plan.intrinsics.push(Intrinsic::HostResourceDrop(r));
+        let full = match &instance {
+            Some(i) => format!("{i}#{name}"),
+            None => name.clone(),
+        };
+        plan.resources.push(Resource {
+            instance: None,
+            dtor: Some(Def::Intrinsic(plan.intrinsics.len() - 1)),
+            host: Some(HostResource { instance, name }),
+            name: Some(full),
+            opaque: false,
+        });
+    }
+    Ok(())
 }
 
 /// Marks the table types something uses: intrinsics, the adapters'
@@ -64,12 +101,13 @@ pub fn mark_used(plan: &mut Plan) -> Result<()> {
         }
     }
     for i in 0..plan.instances.len() {
-        for t in crate::merge::transfers::of_instance(plan, i)? {
+        for t in crate::transfers::of_instance(plan, i)? {
             used.extend([t.src, t.dst]);
         }
     }
-    for e in &plan.exports {
-        for ty in e.ty.params.iter().map(|(_, t)| t).chain(&e.ty.result) {
+    let host = plan.host_imports.iter().map(|h| &h.ty);
+    for ty in plan.exports.iter().map(|e| &e.ty).chain(host) {
+        for ty in ty.params.iter().map(|(_, t)| t).chain(&ty.result) {
             if let ValType::Own(t) | ValType::Borrow(t) = ty {
                 used.push(*t);
             }
@@ -78,9 +116,7 @@ pub fn mark_used(plan: &mut Plan) -> Result<()> {
     for t in used {
         match plan.resource_tables.get_mut(t) {
             Some(Some(table)) => table.used = true,
-            _ => bail!(
-                "resource table type {t} is used but does not exist at runtime (a resource imported from the host is not supported yet)"
-            ),
+            _ => bail!("resource table type {t} is used but does not exist at runtime"),
         }
     }
     Ok(())
@@ -89,11 +125,13 @@ pub fn mark_used(plan: &mut Plan) -> Result<()> {
 /// Fills in each resource's name and opaque flag.
 pub fn name_and_flag(plan: &mut Plan) -> Result<()> {
     for r in 0..plan.resources.len() {
+        let Some(definer) = plan.resources[r].instance else {
+            continue; // imported from the host: named by `host_resources`
+        };
         let name = match dtor_name(plan, r)? {
             Some(name) => Some(name),
             None => resource_new_name(plan, r)?,
         };
-        let definer = plan.resources[r].instance;
         let mut opaque = false;
         if let Some(name) = &name {
             for inst in plan

@@ -7,6 +7,10 @@
 //! instantiated against the trampolines; the host functions are lowered with
 //! the fused instance's memories and reallocs; a fix-up module fills the
 //! table. A start function that calls a host import therefore traps.
+//!
+//! The host's `resource.drop`s of resources imported from the host are
+//! satisfied the same way, with `canon resource.drop` of the re-imported
+//! resource type (see [`super::host`]).
 
 use super::{TypeEncoder, options};
 use crate::merge::CoreExports;
@@ -14,15 +18,23 @@ use crate::plan::Plan;
 use anyhow::{Context, Result};
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasm_encoder::{
-    Alias, ComponentBuilder, ComponentExportKind, ComponentOuterAliasKind, ComponentTypeRef,
-    ElementSection, Elements, EntityType, ExportKind, ExportSection, Function, FunctionSection,
-    ImportSection, InstanceType, Instruction, Module, ModuleArg, RefType, TableSection, TableType,
-    TypeSection,
+    ComponentBuilder, ElementSection, Elements, EntityType, ExportKind, ExportSection, Function,
+    FunctionSection, ImportSection, Instruction, Module, ModuleArg, RefType, TableSection,
+    TableType, TypeSection,
 };
+
+/// What a fused-module import is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Need {
+    /// Host import `.0`, lowered.
+    Func(usize),
+    /// The host's `resource.drop` of plan resource `.0`.
+    Drop(usize),
+}
 
 /// One fused-module import to satisfy.
 struct Needed<'a> {
-    host: usize,
+    what: Need,
     module: &'a str,
     name: &'a str,
     core_ty: wasmparser::FuncType,
@@ -42,7 +54,8 @@ pub fn instantiate(
     if needed.is_empty() {
         return Ok(b.core_instantiate(Some("fused"), module, []));
     }
-    let funcs = import_host_functions(b, types, plan, &needed);
+    let needs: Vec<Need> = needed.iter().map(|n| n.what).collect();
+    let funcs = super::host::import(b, types, plan, &needs)?;
 
     let shim_module = b.core_module(Some("shim"), &shim(&needed)?);
     let shim = b.core_instantiate(Some("shim"), shim_module, []);
@@ -71,12 +84,14 @@ pub fn instantiate(
     let table = b.core_alias_export(None, shim, "$imports", ExportKind::Table);
     let mut fixup_args = vec![("$imports".to_string(), ExportKind::Table, table)];
     for (i, (n, func)) in needed.iter().zip(&funcs).enumerate() {
-        let opts = options(b, fused, exports, &plan.host_imports[n.host].options);
-        fixup_args.push((
-            i.to_string(),
-            ExportKind::Func,
-            b.lower_func(None, *func, opts),
-        ));
+        let core = match n.what {
+            Need::Func(h) => {
+                let opts = options(b, fused, exports, &plan.host_imports[h].options);
+                b.lower_func(None, *func, opts)
+            }
+            Need::Drop(_) => b.resource_drop(*func),
+        };
+        fixup_args.push((i.to_string(), ExportKind::Func, core));
     }
     let fixup_module = b.core_module(Some("fixup"), &fixup(&needed)?);
     let fixup_instance = b.core_instantiate_exports(
@@ -117,105 +132,33 @@ fn needed<'a>(exports: &'a CoreExports, core: &[u8]) -> Result<Vec<Needed<'a>>> 
             _ => {}
         }
     }
+    let named = |list: &'a [Option<(String, String)>], module: &str, name: &str| {
+        list.iter().enumerate().find_map(|(i, names)| {
+            let (m, n) = names.as_ref().filter(|(m, n)| *m == module && *n == name)?;
+            Some((i, m.as_str(), n.as_str()))
+        })
+    };
     imports
         .into_iter()
         .map(|(module, name, t)| {
-            let (host, (m, n)) = exports
-                .imports
-                .iter()
-                .enumerate()
-                .find_map(|(h, names)| {
-                    Some((
-                        h,
-                        names.as_ref().filter(|(m, n)| *m == module && *n == name)?,
-                    ))
-                })
-                .with_context(|| {
-                    format!("fused import `{module}` `{name}` is not a host import")
-                })?;
+            let (what, m, n) = match named(&exports.imports, &module, &name) {
+                Some((h, m, n)) => (Need::Func(h), m, n),
+                None => named(&exports.resource_drops, &module, &name)
+                    .map(|(r, m, n)| (Need::Drop(r), m, n))
+                    .with_context(|| {
+                        format!("fused import `{module}` `{name}` is not a host import")
+                    })?,
+            };
             let core_ty = core_types
                 .get(t as usize)
                 .cloned()
                 .context("fused import type")?;
             Ok(Needed {
-                host,
+                what,
                 module: m,
                 name: n,
                 core_ty,
             })
-        })
-        .collect()
-}
-
-/// Host functions imported from one instance (`None`: the root), each as
-/// (name, host import index).
-type ImportGroup<'a> = (Option<&'a str>, Vec<(&'a str, usize)>);
-
-/// Imports each host function once (per instance and name) at the
-/// component level; returns the component function for each needed import.
-fn import_host_functions(
-    b: &mut ComponentBuilder,
-    types: &mut TypeEncoder,
-    plan: &Plan,
-    needed: &[Needed],
-) -> Vec<u32> {
-    // Group by imported instance (None = root), keeping first-use order.
-    let mut groups: Vec<ImportGroup> = Vec::new();
-    for n in needed {
-        let host = &plan.host_imports[n.host];
-        let key = host.instance.as_deref();
-        let group = match groups.iter_mut().position(|(k, _)| *k == key) {
-            Some(i) => &mut groups[i].1,
-            None => {
-                groups.push((key, Vec::new()));
-                &mut groups.last_mut().unwrap().1
-            }
-        };
-        if !group.iter().any(|(name, _)| *name == host.name) {
-            group.push((host.name.as_str(), n.host));
-        }
-    }
-    let mut funcs: Vec<((Option<&str>, &str), u32)> = Vec::new();
-    for (instance, items) in &groups {
-        match instance {
-            None => {
-                for (name, host) in items {
-                    let ty = types.func(b, &plan.host_imports[*host].ty);
-                    funcs.push(((None, name), b.import(*name, ComponentTypeRef::Func(ty))));
-                }
-            }
-            Some(instance) => {
-                let mut it = InstanceType::new();
-                for (name, host) in items {
-                    let ty = types.func(b, &plan.host_imports[*host].ty);
-                    it.alias(Alias::Outer {
-                        kind: ComponentOuterAliasKind::Type,
-                        count: 1,
-                        index: ty,
-                    });
-                    it.export(*name, ComponentTypeRef::Func(it.type_count() - 1));
-                }
-                let it = b.type_instance(None, &it);
-                let inst = b.import(*instance, ComponentTypeRef::Instance(it));
-                for (name, _) in items {
-                    funcs.push((
-                        (Some(instance), name),
-                        b.alias_export(inst, name, ComponentExportKind::Func),
-                    ));
-                }
-            }
-        }
-    }
-    needed
-        .iter()
-        .map(|n| {
-            let host = &plan.host_imports[n.host];
-            let key = (host.instance.as_deref(), host.name.as_str());
-            funcs
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, f)| *f)
-                .expect("every needed import was imported above")
         })
         .collect()
 }

@@ -3,15 +3,16 @@
 //! function types and canonical options (string encoding, memory, realloc,
 //! post-return).
 //!
-//! Host imports are re-imported under their original names (see
-//! [`imports`]); root-exported resources become the wrapper's own resource
-//! types (see [`resources`]). Restrictions today: root exports are
-//! functions; records,
-//! variants, enums and flags used by an exported or imported function are
+//! Host imports, and the resource types they use, are re-imported under
+//! their original names (see `host` and `imports`); root-exported resources
+//! become the wrapper's own resource types (see [`resources`]). Restrictions
+//! today: root exports are functions; handles inside compound types at the
+//! root are errors; records, variants, enums and flags used by an exported or imported function are
 //! exported as types under generated names (`meld-t<N>`), because the
 //! original type names are not kept by the translator; structurally the
 //! types are the input's.
 
+mod host;
 mod imports;
 pub mod resources;
 pub mod shim;
@@ -38,7 +39,7 @@ pub fn wrap(plan: &Plan, exports: &CoreExports, core: &[u8]) -> Result<Vec<u8>> 
     let module = b.core_module_raw(Some("fused"), core);
     let instance = imports::instantiate(&mut b, &mut types, plan, exports, module, core)?;
     let res = resources::Resources::define(&mut b, plan, instance);
-    types.handles = res.handle_types.clone();
+    types.handles.extend(res.handle_types.iter().copied());
 
     for (export, core_name) in plan.exports.iter().zip(&exports.root) {
         let ty = types.func(&mut b, &export.ty);
@@ -48,8 +49,26 @@ pub fn wrap(plan: &Plan, exports: &CoreExports, core: &[u8]) -> Result<Vec<u8>> 
             .find(|(n, _)| n == core_name)
             .map(|(_, t)| t)
             .context("the fused module does not export a root export")?;
-        let core_func = res.lifted(&mut b, plan, export, core_name, instance, core_ty)?;
-        let options = options(&mut b, instance, exports, &export.options);
+        let post_name = export
+            .options
+            .post_return
+            .map(|p| exports.post_returns[p].as_str());
+        let (core_func, post) = res.lifted(
+            &mut b,
+            plan,
+            export,
+            (core_name, post_name),
+            instance,
+            core_ty,
+        )?;
+        let mut options = options(&mut b, instance, exports, &export.options);
+        if let Some(post) = post {
+            for o in &mut options {
+                if let CanonicalOption::PostReturn(f) = o {
+                    *f = post;
+                }
+            }
+        }
         let func = b.lift_func(Some(&export.name), core_func, ty, options);
         b.export(export.name.as_str(), ComponentExportKind::Func, func, None);
     }

@@ -8,14 +8,17 @@
 //! ([`super::shim`]) that converts each handle between that table and the
 //! inner table of the instance that lifted the export (see
 //! [`crate::runtime::resources::boundary`] for the conversions). A
-//! post-return function of such an export receives the converted result.
+//! post-return function of such an export is lifted through the boundary
+//! module too, and receives what the original function returned.
 //!
 //! Supported: `own` and `borrow` parameters and an `own` result at the top
 //! level of a root export whose parameters are passed flat (16 core values
 //! at most). Handles inside records, variants, lists, options or results,
-//! handle parameters passed through memory, handles in root type exports
-//! and host imports, and resources that are used at the root but not
-//! exported there are errors.
+//! handle parameters passed through memory, handles in root type exports,
+//! handles of resources imported from the host in root exports, and
+//! resources that are used at the root but not exported there are errors.
+//! (Handles passed to and from host functions are handled by
+//! `wrap::host` and [`crate::runtime::resources::host_call`].)
 
 use super::shim::{self, flat_len};
 use crate::plan::{Plan, RootExport, ValType};
@@ -60,11 +63,31 @@ pub fn check(plan: &Plan) -> Result<()> {
                 == r
         })
     };
+    let host = |t: usize| {
+        let r = plan
+            .resource_tables
+            .get(t)
+            .copied()
+            .flatten()
+            .map(|t| t.resource);
+        r.is_some_and(|r| plan.resources[r].host.is_some())
+    };
+    for (name, t) in &plan.resource_exports {
+        if host(*t) {
+            bail!(
+                "root resource export `{name}` re-exports a resource imported from the host (not supported yet)"
+            );
+        }
+    }
     for e in &plan.exports {
         let what = || format!("root export `{}`", e.name);
         let top = e.ty.params.iter().map(|(_, t)| t).chain(&e.ty.result);
         for ty in top {
             match ty {
+                ValType::Own(t) | ValType::Borrow(t) if host(*t) => bail!(
+                    "{} passes a handle of a resource imported from the host (not supported yet)",
+                    what()
+                ),
                 ValType::Own(t) | ValType::Borrow(t) if !exported(*t) => bail!(
                     "{} uses a resource the composition does not export at the root (not supported yet)",
                     what()
@@ -90,20 +113,6 @@ pub fn check(plan: &Plan) -> Result<()> {
     for (name, ty) in &plan.type_exports {
         if has_handle(ty) {
             bail!("root type export `{name}` contains a handle (not supported yet)");
-        }
-    }
-    for h in &plan.host_imports {
-        if h.ty
-            .params
-            .iter()
-            .map(|(_, t)| t)
-            .chain(&h.ty.result)
-            .any(has_handle)
-        {
-            bail!(
-                "host import `{}` passes a handle (not supported yet)",
-                h.name
-            );
         }
     }
     Ok(())
@@ -141,16 +150,18 @@ impl Resources {
     }
 
     /// The core function to lift for `export`: the fused module's own, or a
-    /// boundary shim when the export passes handles.
+    /// boundary shim when the export passes handles; with the post-return
+    /// to lift it with instead of the fused module's `post_return` (the
+    /// export name of its post-return), if any.
     pub fn lifted(
         &self,
         b: &mut ComponentBuilder,
         plan: &Plan,
         export: &RootExport,
-        core_name: &str,
+        (core_name, post_return): (&str, Option<&str>),
         fused: u32,
         core_ty: &wasmparser::FuncType,
-    ) -> Result<u32> {
+    ) -> Result<(u32, Option<u32>)> {
         let top = export
             .ty
             .params
@@ -158,9 +169,10 @@ impl Resources {
             .map(|(_, t)| t)
             .chain(&export.ty.result);
         if !top.clone().any(has_handle) {
-            return Ok(b.core_alias_export(None, fused, core_name, ExportKind::Func));
+            let f = b.core_alias_export(None, fused, core_name, ExportKind::Func);
+            return Ok((f, None));
         }
-        let (module, imports) = shim::module(plan, export, core_ty)
+        let (module, imports) = shim::module(plan, export, core_ty, post_return.is_some())
             .with_context(|| format!("the boundary shim of root export `{}`", export.name))?;
         let mut args: Vec<(String, ExportKind, u32)> = Vec::new();
         let mut wrapper: Vec<(String, u32)> = Vec::new();
@@ -172,10 +184,10 @@ impl Resources {
             }
         }
         for (name, kind, index) in &mut args {
-            let fused_name = if name == "f" {
-                core_name
-            } else {
-                name.as_str()
+            let fused_name = match name.as_str() {
+                "f" => core_name,
+                "post" => post_return.expect("`post` is imported only with a post-return"),
+                other => other,
             };
             *index = b.core_alias_export(None, fused, fused_name, *kind);
         }
@@ -216,21 +228,14 @@ impl Resources {
                 ("wrapper", wasm_encoder::ModuleArg::Instance(wrapper_args)),
             ],
         );
-        Ok(b.core_alias_export(None, instance, "f", ExportKind::Func))
+        let f = b.core_alias_export(None, instance, "f", ExportKind::Func);
+        let post =
+            post_return.map(|_| b.core_alias_export(None, instance, "post", ExportKind::Func));
+        Ok((f, post))
     }
 }
 
 /// Whether `ty` is or contains a handle.
 pub fn has_handle(ty: &ValType) -> bool {
-    match ty {
-        ValType::Own(_) | ValType::Borrow(_) => true,
-        ValType::List(t) | ValType::Option(t) => has_handle(t),
-        ValType::Record(fs) => fs.iter().any(|(_, t)| has_handle(t)),
-        ValType::Tuple(ts) => ts.iter().any(has_handle),
-        ValType::Variant(cs) => cs.iter().any(|(_, t)| t.as_ref().is_some_and(has_handle)),
-        ValType::Result { ok, err } => {
-            ok.as_deref().is_some_and(has_handle) || err.as_deref().is_some_and(has_handle)
-        }
-        _ => false,
-    }
+    ty.has_handle()
 }

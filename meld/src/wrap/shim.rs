@@ -3,31 +3,37 @@
 //! lift, converting each handle between the wrapper's canonical table and
 //! the inner table (see [`crate::runtime::resources::boundary`]).
 //!
-//! Its imports: `fused.f` (the original core function), `fused.<name>` (the
-//! boundary functions, and the `meld:suppress` global), and
-//! `wrapper.<op><resource>` (`new`/`rep`/`drop` of the wrapper's resource
-//! types). Its export: `f`, the function to lift in place of the original.
+//! Its imports: `fused.f` (the original core function), `fused.post` (its
+//! post-return, if any), `fused.<name>` (the boundary functions, and the
+//! `meld:suppress` global), and `wrapper.<op><resource>` (`new`/`rep`/`drop`
+//! of the wrapper's resource types). Its exports: `f`, the function to lift
+//! in place of the original, and `post`, the post-return to lift it with:
+//! it calls the original post-return with the results the original
+//! function returned (saved in globals), not the converted ones.
 
 use crate::plan::{Plan, RootExport, ValType};
 use crate::runtime::resources::boundary::{BoundaryFn, SUPPRESS};
 use anyhow::{Result, bail};
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasm_encoder::{
-    EntityType, ExportKind, ExportSection, Function, FunctionSection, GlobalType, ImportSection,
-    Module, TypeSection, ValType as CoreType,
+    ConstExpr, EntityType, ExportKind, ExportSection, Function, FunctionSection, GlobalSection,
+    GlobalType, ImportSection, Module, TypeSection, ValType as CoreType,
 };
 
 /// An import of a boundary module: (module, name, kind).
 pub type Import = (String, String, ExportKind);
 
 /// The boundary module of one root export: imports the original as
-/// `fused.f`, the boundary functions as `fused.<name>`, the wrapper's
-/// built-ins as `wrapper.<op><resource>`; exports the shim as `f`.
+/// `fused.f`, its post-return (when `post_return`) as `fused.post`, the
+/// boundary functions as `fused.<name>`, the wrapper's built-ins as
+/// `wrapper.<op><resource>`; exports the shim as `f` and, when
+/// `post_return`, the post-return shim as `post`.
 /// Returns the module and its imports as (module, name, kind).
 pub fn module(
     plan: &Plan,
     export: &RootExport,
     core_ty: &wasmparser::FuncType,
+    post_return: bool,
 ) -> Result<(Module, Vec<Import>)> {
     let mut listed: Vec<Import> = Vec::new();
     let mut r = RoundtripReencoder;
@@ -46,6 +52,7 @@ pub fn module(
     types.ty().function([CoreType::I32], [CoreType::I32]); // 1
     types.ty().function([CoreType::I32], []); // 2
     types.ty().function([], []); // 3
+    types.ty().function(results.clone(), []); // 4: the post-return
     let mut imports = ImportSection::new();
     let mut funcs: Vec<(String, String)> = Vec::new();
     let mut func = |imports: &mut ImportSection, module: &str, name: String, ty: u32| {
@@ -137,6 +144,12 @@ pub fn module(
         for i in (0..results.len() as u32).rev() {
             s.local_set(n + i);
         }
+        if post_return {
+            let base = u32::from(suppress.is_some()); // the imported global
+            for i in 0..results.len() as u32 {
+                s.local_get(n + i).global_set(base + i);
+            }
+        }
     }
     if borrows {
         let exit = func(&mut imports, "fused", BoundaryFn::Exit.export_name(), 3);
@@ -163,6 +176,7 @@ pub fn module(
         }
         s.end();
     }
+    let post = post_return.then(|| func(&mut imports, "fused", "post".to_string(), 4));
     let count = funcs.len() as u32;
     listed.extend(funcs.into_iter().map(|(m, n)| (m, n, ExportKind::Func)));
     if suppress.is_some() {
@@ -178,11 +192,36 @@ pub fn module(
     exports.export("f", ExportKind::Func, count);
     let mut code = wasm_encoder::CodeSection::new();
     code.function(&body);
+    let mut globals = GlobalSection::new();
+    if let Some(post) = post {
+        fs.function(4);
+        exports.export("post", ExportKind::Func, count + 1);
+        let mut f = Function::new([]);
+        let s = &mut f.instructions();
+        for (i, ty) in results.iter().enumerate() {
+            let init = match ty {
+                CoreType::I64 => ConstExpr::i64_const(0),
+                CoreType::F32 => ConstExpr::f32_const(0.0.into()),
+                CoreType::F64 => ConstExpr::f64_const(0.0.into()),
+                _ => ConstExpr::i32_const(0),
+            };
+            let ty = GlobalType {
+                val_type: *ty,
+                mutable: true,
+                shared: false,
+            };
+            globals.global(ty, &init);
+            s.global_get(u32::from(suppress.is_some()) + i as u32);
+        }
+        s.call(post).end();
+        code.function(&f);
+    }
     let mut module = Module::new();
     module
         .section(&types)
         .section(&imports)
         .section(&fs)
+        .section(&globals)
         .section(&exports)
         .section(&code);
     Ok((module, listed))
@@ -190,21 +229,5 @@ pub fn module(
 
 /// The number of core values `ty` flattens to (canonical ABI).
 pub fn flat_len(ty: &ValType) -> usize {
-    let case = |t: &Option<Box<ValType>>| t.as_deref().map_or(0, flat_len);
-    match ty {
-        ValType::String | ValType::List(_) => 2,
-        ValType::Record(fs) => fs.iter().map(|(_, t)| flat_len(t)).sum(),
-        ValType::Tuple(ts) => ts.iter().map(flat_len).sum(),
-        ValType::Variant(cs) => {
-            1 + cs
-                .iter()
-                .map(|(_, t)| t.as_ref().map_or(0, flat_len))
-                .max()
-                .unwrap_or(0)
-        }
-        ValType::Option(t) => 1 + flat_len(t),
-        ValType::Result { ok, err } => 1 + case(ok).max(case(err)),
-        ValType::Flags(names) => names.len().div_ceil(32),
-        _ => 1,
-    }
+    ty.flat_len()
 }

@@ -162,7 +162,7 @@ fn lower_borrow(state: &State, t: usize) -> Function {
     // locals: 0 rep, 1 scope, 2 scratch
     let mut f = Function::new([(2, CoreType::I32)]);
     let s = &mut f.instructions();
-    if state.definers[ty.resource] == ty.instance {
+    if state.definers[ty.resource] == Some(ty.instance) {
         s.local_get(0);
     } else {
         s.global_get(state.frame).local_set(1);

@@ -5,6 +5,7 @@
 
 use super::emit::{self, Aux, BORROW, OWN};
 use super::{State, scope};
+use crate::transfers::TransferKind;
 use wasm_encoder::{BlockType, Function, ValType};
 
 /// `resource.new` for table type `table`, called by component instance
@@ -57,7 +58,7 @@ pub fn resource_drop(state: &State, caller: u32, table: usize) -> Function {
         s.local_set(2);
         emit::remove(s, t, state.live, 0, 1);
         let definer = state.definers[ty.resource];
-        if definer != ty.instance {
+        if definer != Some(ty.instance) {
             emit::check_may_leave(s, ty.instance);
         }
         if let Some(dtor) = state.dtors[ty.resource] {
@@ -74,15 +75,6 @@ pub fn resource_drop(state: &State, caller: u32, table: usize) -> Function {
     s.end();
     s.end();
     f
-}
-
-/// Whether a transfer moves an own handle or lends a borrow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum TransferKind {
-    /// `own<T>`: the handle moves to the destination table.
-    Own,
-    /// `borrow<T>`: the handle is lent (or passed on) for the call.
-    Borrow,
 }
 
 /// A transfer from table type `src` to `dst`: `(handle) -> handle` (or the
@@ -139,7 +131,7 @@ pub fn transfer(state: &State, kind: TransferKind, src: usize, dst: usize) -> Fu
                 scope::push_lender(s, state, src_ty.instance, 0);
             }
             s.end();
-            if state.definers[dst_ty.resource] == dst_ty.instance {
+            if state.definers[dst_ty.resource] == Some(dst_ty.instance) {
                 s.local_get(2);
             } else {
                 s.global_get(state.frame).local_set(3);

@@ -34,16 +34,23 @@
 //! handle that is lent, moving a borrow as an own, and leaving a call scope
 //! whose borrows were not all dropped.
 //!
-//! Not supported yet: resources imported from the host (rejected by
-//! [`crate::translate`]). The live-handle limit counts only handles inside
+//! Resources imported from the host live in the same tables; their rep is
+//! the host's handle, their destructor the host's `resource.drop` (an
+//! import), and host functions passing them convert handles around the
+//! import ([`host_call`]).
+//!
+//! The live-handle limit counts only handles inside
 //! the fused module (wasmtime also counts the host's).
 
 pub mod boundary;
 mod emit;
+mod host;
 mod intrinsics;
 mod scope;
 
-pub use intrinsics::{TransferKind, resource_drop, resource_new, resource_rep, transfer};
+pub use crate::transfers::TransferKind;
+pub use host::host_call;
+pub use intrinsics::{resource_drop, resource_new, resource_rep, transfer};
 pub use scope::{enter_sync_call, exit_sync_call};
 
 use crate::plan::{Plan, ResourceTable};
@@ -85,8 +92,8 @@ pub struct State {
     /// Global: nonzero to make the next boundary destructor do nothing
     /// (see [`boundary`]).
     pub suppress: u32,
-    /// Per resource: its defining component instance.
-    pub definers: Vec<u32>,
+    /// Per resource: its defining component instance (`None`: the host).
+    pub definers: Vec<Option<u32>>,
     /// Per resource: the fused function index of its destructor.
     pub dtors: Vec<Option<u32>>,
     /// The plan's resource table types.

@@ -1,18 +1,29 @@
-//! Specialising the adapters' handle transfers per call site.
+//! The adapters' handle transfer call sites, found by scanning their code.
+//!
+//! A neutral module: [`crate::translate`] uses it to mark the resource table
+//! types the adapters use, [`crate::merge`] to specialise each call site.
 //!
 //! The generated adapters call the `ResourceTransferOwn` /
 //! `ResourceTransferBorrow` imports as `i32.const <src>; i32.const <dst>;
 //! call $transfer` with the source and destination resource table types as
 //! constants. When an adapter is copied, each such triple becomes one call
 //! to a fused function made for that (kind, source, destination) by
-//! [`crate::runtime::resources::transfer`], so the table, the expected
+//! `crate::runtime::resources::transfer`, so the table, the expected
 //! type and the lending rules are fixed in the code. A transfer call whose
 //! table types are not constants is an error.
 
 use crate::plan::{Def, Intrinsic, Plan};
-use crate::runtime::resources::TransferKind;
 use anyhow::{Result, bail};
 use wasmparser::{FunctionBody, Operator};
+
+/// Whether a transfer moves an own handle or lends a borrow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TransferKind {
+    /// `own<T>`: the handle moves to the destination table.
+    Own,
+    /// `borrow<T>`: the handle is lent (or passed on) for the call.
+    Borrow,
+}
 
 /// One specialised transfer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1,0 +1,214 @@
+//! Re-importing host functions and host resource types at the component
+//! level, under their original names: functions imported at the root stay
+//! root imports, the others are grouped into one imported instance per
+//! interface. A resource imported from the host is re-imported as a
+//! `(sub resource)` type (exported by its interface's instance type, or
+//! imported at the root), and the function types that pass its handles
+//! refer to it, so the wrapper hands the host's handles through unchanged.
+//!
+//! Restrictions: an interface whose functions use a resource of another
+//! interface needs that interface to define a resource itself or to come
+//! later in first-use order (interfaces defining resources are imported
+//! first); otherwise it is an error.
+
+use super::TypeEncoder;
+use super::imports::Need;
+use crate::plan::{Plan, ValType};
+use anyhow::{Context, Result, bail};
+use wasm_encoder::{
+    Alias, ComponentBuilder, ComponentExportKind, ComponentOuterAliasKind, ComponentTypeRef,
+    ComponentValType, InstanceType, TypeBounds,
+};
+
+/// What is imported from one instance (`None`: the root).
+struct Group<'a> {
+    instance: Option<&'a str>,
+    resources: Vec<usize>,
+    funcs: Vec<(&'a str, usize)>,
+}
+
+/// Imports what `needs` names, once per instance and name; returns per need
+/// the component function (a host function) or the resource type (a host
+/// `resource.drop`).
+pub fn import(
+    b: &mut ComponentBuilder,
+    types: &mut TypeEncoder,
+    plan: &Plan,
+    needs: &[Need],
+) -> Result<Vec<u32>> {
+    let mut groups: Vec<Group> = Vec::new();
+    let host_of = |r: usize| {
+        plan.resources[r]
+            .host
+            .as_ref()
+            .context("a host function passes a handle of a resource the composition defines")
+    };
+    for need in needs {
+        match *need {
+            Need::Func(h) => {
+                let host = &plan.host_imports[h];
+                let g = group(&mut groups, host.instance.as_deref());
+                if !g.funcs.iter().any(|(n, _)| *n == host.name) {
+                    g.funcs.push((host.name.as_str(), h));
+                }
+                for t in host.ty.params.iter().map(|(_, t)| t).chain(&host.ty.result) {
+                    if let ValType::Own(t) | ValType::Borrow(t) = t {
+                        let r = resource(plan, *t);
+                        let g = group(&mut groups, host_of(r)?.instance.as_deref());
+                        if !g.resources.contains(&r) {
+                            g.resources.push(r);
+                        }
+                    }
+                }
+            }
+            Need::Drop(r) => {
+                let g = group(&mut groups, host_of(r)?.instance.as_deref());
+                if !g.resources.contains(&r) {
+                    g.resources.push(r);
+                }
+            }
+        }
+    }
+    groups.sort_by_key(|g| g.resources.is_empty());
+
+    let mut resources: Vec<(usize, u32)> = Vec::new();
+    let mut funcs: Vec<((Option<&str>, &str), u32)> = Vec::new();
+    for g in &groups {
+        match g.instance {
+            None => {
+                for &r in &g.resources {
+                    let name = host_of(r)?.name.as_str();
+                    let ty = b.import(name, ComponentTypeRef::Type(TypeBounds::SubResource));
+                    register(plan, types, &mut resources, r, ty);
+                }
+                for &(name, h) in &g.funcs {
+                    let ty = types.func(b, &plan.host_imports[h].ty);
+                    funcs.push(((None, name), b.import(name, ComponentTypeRef::Func(ty))));
+                }
+            }
+            Some(instance) => {
+                let mut it = InstanceType::new();
+                let mut local: Vec<(usize, u32)> = Vec::new();
+                for &r in &g.resources {
+                    let name = host_of(r)?.name.as_str();
+                    it.export(name, ComponentTypeRef::Type(TypeBounds::SubResource));
+                    local.push((r, it.type_count() - 1));
+                }
+                for &(name, h) in &g.funcs {
+                    let ty = &plan.host_imports[h].ty;
+                    let mut val = |it: &mut InstanceType,
+                                   t: &ValType|
+                     -> Result<ComponentValType> {
+                        let outer = |it: &mut InstanceType, index: u32| {
+                            it.alias(Alias::Outer {
+                                kind: ComponentOuterAliasKind::Type,
+                                count: 1,
+                                index,
+                            });
+                            it.type_count() - 1
+                        };
+                        let (ValType::Own(u) | ValType::Borrow(u)) = t else {
+                            return Ok(match types.val(b, t) {
+                                ComponentValType::Type(i) => ComponentValType::Type(outer(it, i)),
+                                p => p,
+                            });
+                        };
+                        let r = resource(plan, *u);
+                        let res = match local.iter().find(|(s, _)| *s == r) {
+                            Some((_, i)) => *i,
+                            None => match resources.iter().find(|(s, _)| *s == r) {
+                                Some((_, i)) => outer(it, *i),
+                                None => bail!(
+                                    "host function `{name}` of `{instance}` uses a resource of an interface imported later (not supported yet)"
+                                ),
+                            },
+                        };
+                        let enc = it.ty().defined_type();
+                        match t {
+                            ValType::Own(_) => enc.own(res),
+                            _ => enc.borrow(res),
+                        }
+                        Ok(ComponentValType::Type(it.type_count() - 1))
+                    };
+                    let params = ty
+                        .params
+                        .iter()
+                        .map(|(n, t)| Ok((n.as_str(), val(&mut it, t)?)))
+                        .collect::<Result<Vec<_>>>()?;
+                    let result = ty.result.as_ref().map(|t| val(&mut it, t)).transpose()?;
+                    it.ty().function().params(params).result(result);
+                    it.export(name, ComponentTypeRef::Func(it.type_count() - 1));
+                }
+                let it = b.type_instance(None, &it);
+                let inst = b.import(instance, ComponentTypeRef::Instance(it));
+                for &r in &g.resources {
+                    let name = host_of(r)?.name.as_str();
+                    let ty = b.alias_export(inst, name, ComponentExportKind::Type);
+                    register(plan, types, &mut resources, r, ty);
+                }
+                for &(name, _) in &g.funcs {
+                    let f = b.alias_export(inst, name, ComponentExportKind::Func);
+                    funcs.push(((Some(instance), name), f));
+                }
+            }
+        }
+    }
+    Ok(needs
+        .iter()
+        .map(|need| match *need {
+            Need::Func(h) => {
+                let host = &plan.host_imports[h];
+                let key = (host.instance.as_deref(), host.name.as_str());
+                funcs
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, f)| *f)
+                    .expect("every needed function was imported above")
+            }
+            Need::Drop(r) => resources
+                .iter()
+                .find(|(s, _)| *s == r)
+                .map(|(_, t)| *t)
+                .expect("every needed resource was imported above"),
+        })
+        .collect())
+}
+
+/// The group of `instance`, added at the end if new.
+fn group<'a, 'b>(groups: &'b mut Vec<Group<'a>>, instance: Option<&'a str>) -> &'b mut Group<'a> {
+    match groups.iter().position(|g| g.instance == instance) {
+        Some(i) => &mut groups[i],
+        None => {
+            groups.push(Group {
+                instance,
+                resources: Vec::new(),
+                funcs: Vec::new(),
+            });
+            groups.last_mut().expect("just pushed")
+        }
+    }
+}
+
+/// The plan resource of table type `t` (which the translator checked exists).
+fn resource(plan: &Plan, t: usize) -> usize {
+    plan.resource_tables[t]
+        .expect("handles name runtime table types")
+        .resource
+}
+
+/// Records that wrapper type `ty` is host resource `r`: handles of every
+/// table type of `r` refer to it.
+fn register(
+    plan: &Plan,
+    types: &mut TypeEncoder,
+    resources: &mut Vec<(usize, u32)>,
+    r: usize,
+    ty: u32,
+) {
+    resources.push((r, ty));
+    for (t, table) in plan.resource_tables.iter().enumerate() {
+        if table.is_some_and(|table| table.resource == r) {
+            types.handles.push((t, ty));
+        }
+    }
+}

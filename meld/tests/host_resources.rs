@@ -1,0 +1,159 @@
+//! Resources imported from the host: a composition whose components create,
+//! read, drop, close and pass among themselves handles of a host resource
+//! (`tests/host/*.wat`), run against a host written with wasmtime's
+//! `Linker` that records every call and destructor run. The composed and
+//! the fused (`--component`) forms must make the same host calls, return
+//! the same values (inner handle numbers included) and trap alike.
+
+use anyhow::{Context, Result, ensure};
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::collections::HashMap;
+use wasmtime::component::{Component, Linker, Resource, ResourceType, Val};
+use wasmtime::{Config, Engine, Store};
+
+/// The host's resource type.
+struct File;
+
+/// The host's state: the call log and each live file's number.
+#[derive(Default)]
+struct Host {
+    log: Vec<String>,
+    files: HashMap<u32, u32>,
+    next: u32,
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let check = |r: Result<()>| r.map_err(|e| Failed::from(format!("{e:?}")));
+    let trials = vec![
+        Trial::test("host_resources::files", move || {
+            check(same_behaviour("files.wat"))
+        }),
+        Trial::test("host_resources::core_module_imports", move || {
+            check(core_imports("files.wat"))
+        }),
+    ];
+    libtest_mimic::run(&args, trials).exit();
+}
+
+/// Calls `run`, `release`, `misuse` in turn; returns the log with each
+/// call's results or trap.
+fn drive(component: &[u8]) -> wasmtime::Result<Vec<String>> {
+    let mut config = Config::new();
+    config.wasm_component_model(true).wasm_multi_memory(true);
+    let engine = Engine::new(&config)?;
+    let component = Component::new(&engine, component)?;
+    let mut linker = Linker::<Host>::new(&engine);
+    let mut files = linker.instance("test:host/files")?;
+    files.resource("file", ResourceType::host::<File>(), |mut cx, rep| {
+        let host = cx.data_mut();
+        let n = host.files.remove(&rep);
+        host.log.push(format!("drop(rep {rep}, file {n:?})"));
+        Ok(())
+    })?;
+    files.func_wrap("[constructor]file", |mut cx, (n,): (u32,)| {
+        let host = cx.data_mut();
+        host.next += 1;
+        let rep = 100 + host.next;
+        host.files.insert(rep, n);
+        host.log.push(format!("new({n}) = rep {rep}"));
+        Ok((Resource::<File>::new_own(rep),))
+    })?;
+    files.func_wrap("[method]file.read", |mut cx, (f,): (Resource<File>,)| {
+        let host = cx.data_mut();
+        let n = host.files.get(&f.rep()).copied();
+        host.log.push(format!(
+            "read(rep {}, owned {}) = {n:?}",
+            f.rep(),
+            f.owned()
+        ));
+        Ok((n.unwrap_or(0) + 1,))
+    })?;
+    files.func_wrap("close", |mut cx, (f,): (Resource<File>,)| {
+        let host = cx.data_mut();
+        let n = host.files.remove(&f.rep());
+        host.log.push(format!(
+            "close(rep {}, owned {}) = {n:?}",
+            f.rep(),
+            f.owned()
+        ));
+        Ok((n.unwrap_or(0) + 2,))
+    })?;
+    let mut store = Store::new(&engine, Host::default());
+    let instance = linker.instantiate(&mut store, &component)?;
+    for name in ["run", "release", "misuse"] {
+        let f = instance
+            .get_func(&mut store, name)
+            .ok_or_else(|| wasmtime::format_err!("no export {name}"))?;
+        let mut out = vec![Val::Bool(false); f.ty(&store).results().len()];
+        let outcome = match f.call(&mut store, &[], &mut out) {
+            Ok(()) => format!("{name} = {out:?}"),
+            // wasmtime reports some misuse as errors, meld as traps.
+            Err(_) => format!("{name} trapped"),
+        };
+        store.data_mut().log.push(outcome);
+    }
+    Ok(std::mem::take(&mut store.data_mut().log))
+}
+
+fn same_behaviour(file: &str) -> Result<()> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/host")
+        .join(file);
+    let composed = wat::parse_file(&path).with_context(|| format!("assembling {file}"))?;
+    let expected = drive(&composed)
+        .map_err(anyhow::Error::from)
+        .context("the composed component")?;
+    ensure!(
+        expected.iter().any(|l| l.starts_with("misuse trapped")),
+        "the composition itself did not trap on misuse: {expected:#?}"
+    );
+    let fused = meld::Fuser::new()
+        .component(true)
+        .fuse(&composed)
+        .with_context(|| {
+            format!(
+                "fusing; plan:\n{}",
+                meld::inspect(&composed)
+                    .map(|p| p.to_string())
+                    .unwrap_or_default()
+            )
+        })?;
+    let results = drive(&fused.bytes)
+        .map_err(anyhow::Error::from)
+        .context("the fused component")?;
+    ensure!(
+        results == expected,
+        "fused:\n{results:#?}\ncomposed:\n{expected:#?}"
+    );
+    Ok(())
+}
+
+/// The core output imports the host functions and the host's
+/// `resource.drop` under names that identify interface and item.
+fn core_imports(file: &str) -> Result<()> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/host")
+        .join(file);
+    let composed = wat::parse_file(&path).with_context(|| format!("assembling {file}"))?;
+    let fused = meld::Fuser::new().fuse(&composed)?;
+    let mut names = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(&fused.bytes) {
+        if let wasmparser::Payload::ImportSection(r) = payload? {
+            for import in r.into_imports() {
+                let import = import?;
+                names.push(format!("{} {}", import.module, import.name));
+            }
+        }
+    }
+    names.sort();
+    let want = [
+        "test:host/files [constructor]file",
+        "test:host/files [method]file.read",
+        "test:host/files [method]file.read#2",
+        "test:host/files [resource-drop]file",
+        "test:host/files close",
+    ];
+    ensure!(names == want, "imports: {names:?}");
+    Ok(())
+}
