@@ -79,10 +79,8 @@ fn wasm_resource_impl(item: &Item, import_module: Option<&str>, resource: Option
         return None;
     }
     let drop_name = string_after(&text, "link_name=\"")?;
-    if let Some(r) = resource {
-        if drop_name != format!("[resource-drop]{r}") {
-            return None;
-        }
+    if resource.is_some_and(|r| drop_name != format!("[resource-drop]{r}")) {
+        return None;
     }
     Some((ident, module))
 }
@@ -115,7 +113,7 @@ fn find_export_module<'a>(items: &'a mut [Item], optin: &OptIn) -> Result<Option
     Ok(None)
 }
 
-fn rewrite_resource(items: &mut Vec<Item>, optin: &OptIn) -> Result<()> {
+fn rewrite_resource(items: &mut [Item], optin: &OptIn) -> Result<()> {
     let module = format!("[export]{}", optin.interface);
     let (r, _) = items
         .iter()
@@ -335,21 +333,21 @@ fn impl_imported(items: &mut Vec<Item>) {
     for item in items.iter_mut() {
         if let Item::Mod(ItemMod { content: Some((_, inner)), .. }) = item {
             impl_imported(inner);
-        } else if let Some((ident, module)) = wasm_resource_impl(item, None, None) {
-            if !module.starts_with("[export]") {
-                new.push(parse_quote! {
-                    // SAFETY: `#ident` is `repr(transparent)` over its `u32`
-                    // handle, which is its rep.
-                    unsafe impl ::wit_bindgen_opaque::OpaqueRep for #ident {
-                        fn into_rep(self) -> u32 {
-                            self.take_handle()
-                        }
-                        unsafe fn from_rep(rep: u32) -> Self {
-                            unsafe { Self::from_handle(rep) }
-                        }
+        } else if let Some((ident, module)) = wasm_resource_impl(item, None, None)
+            && !module.starts_with("[export]")
+        {
+            new.push(parse_quote! {
+                // SAFETY: `#ident` is `repr(transparent)` over its `u32`
+                // handle, which is its rep.
+                unsafe impl ::wit_bindgen_opaque::OpaqueRep for #ident {
+                    fn into_rep(self) -> u32 {
+                        self.take_handle()
                     }
-                });
-            }
+                    unsafe fn from_rep(rep: u32) -> Self {
+                        unsafe { Self::from_handle(rep) }
+                    }
+                }
+            });
         }
     }
     items.extend(new);
