@@ -16,8 +16,13 @@
 //! the host's handles as reps, host functions passing handles are called
 //! through converting functions ([`runtime::resources::host_call`]), and
 //! `--component` re-imports the resource types ([`wrap`]). Handles inside
-//! compound types at the root boundary (root exports and host imports) are
-//! not supported yet.
+//! compound types (options, lists, records, ...) are supported in root
+//! exports, not yet in host imports.
+//!
+//! Instances exported at the root (interfaces such as `my:pkg/api` or
+//! `wasi:cli/run@0.2.0`) are supported: with `--component` the wrapper
+//! exports an instance of the same name with the lifted functions, resource
+//! types and named value types under their original names.
 //!
 //! ```
 //! # fn main() -> anyhow::Result<()> {

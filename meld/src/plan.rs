@@ -32,13 +32,18 @@ pub struct Plan {
     pub reallocs: Vec<Def>,
     /// `post-return` functions named by canonical options, by index.
     pub post_returns: Vec<Def>,
-    /// The root exports, in the input's order.
+    /// The exported functions (at the root or inside exported instances),
+    /// in the input's order.
     pub exports: Vec<RootExport>,
-    /// Types exported at the root, by name, in the input's order.
-    pub type_exports: Vec<(String, ValType)>,
-    /// Resource types exported at the root: name and resource table type
-    /// (of the component instance that exports it), in the input's order.
-    pub resource_exports: Vec<(String, usize)>,
+    /// Exported types, by name, in the input's order.
+    pub type_exports: Vec<(ExportName, ValType)>,
+    /// Exported resource types: name and resource table type (of the
+    /// component instance that exports it), in the input's order.
+    pub resource_exports: Vec<(ExportName, usize)>,
+    /// The names of the instances (interfaces) exported at the root, in the
+    /// input's order; what they contain is in `exports`, `type_exports` and
+    /// `resource_exports` under [`ExportName::instance`].
+    pub instance_exports: Vec<String>,
     /// Host functions the composition imports, one per lowering.
     pub host_imports: Vec<HostImport>,
     /// Resource types, by index ([`ResourceTable::resource`]): those defined
@@ -272,11 +277,33 @@ pub enum StringEncoding {
     CompactUtf16,
 }
 
-/// A root export of the component: a lifted core function.
+/// The name of an exported item: at the root, or inside an instance
+/// exported at the root. Displayed as `name` or `instance#name`, which is
+/// also the fused core module's export name of a function.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ExportName {
+    /// The exported instance (interface) it is in, e.g. `my:pkg/api`;
+    /// `None` at the root.
+    pub instance: Option<String>,
+    /// Its name (inside `instance`, or at the root).
+    pub name: String,
+}
+
+impl fmt::Display for ExportName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.instance {
+            Some(i) => write!(f, "{i}#{}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
+}
+
+/// An exported function of the component (at the root or inside an
+/// exported instance): a lifted core function.
 #[derive(Debug, Clone)]
 pub struct RootExport {
     /// The export's name.
-    pub name: String,
+    pub name: ExportName,
     /// Its component-level type.
     pub ty: FuncType,
     /// The core function being lifted.
@@ -356,6 +383,31 @@ impl ValType {
                     || err.as_deref().is_some_and(ValType::has_handle)
             }
             _ => false,
+        }
+    }
+
+    /// The handles (`Own` and `Borrow`) this is or contains, outermost
+    /// first.
+    pub fn handles(&self) -> Vec<&ValType> {
+        let mut out = Vec::new();
+        self.collect_handles(&mut out);
+        out
+    }
+
+    fn collect_handles<'a>(&'a self, out: &mut Vec<&'a ValType>) {
+        match self {
+            ValType::Own(_) | ValType::Borrow(_) => out.push(self),
+            ValType::List(t) | ValType::Option(t) => t.collect_handles(out),
+            ValType::Record(fs) => fs.iter().for_each(|(_, t)| t.collect_handles(out)),
+            ValType::Tuple(ts) => ts.iter().for_each(|t| t.collect_handles(out)),
+            ValType::Variant(cs) => cs
+                .iter()
+                .flat_map(|(_, t)| t)
+                .for_each(|t| t.collect_handles(out)),
+            ValType::Result { ok, err } => {
+                ok.iter().chain(err).for_each(|t| t.collect_handles(out))
+            }
+            _ => {}
         }
     }
 

@@ -2,8 +2,9 @@
 //! driven from the host with wasmtime's component API: construct, call a
 //! method (borrow), pass an own handle back, drop from the host (the
 //! destructor runs, observed through the root-exported `dropped` counter).
-//! The composed and the fused (`--component`) forms must give the same
-//! results.
+//! Also handles inside options, lists and records, in parameters and
+//! results (`nested-handles.wat`). The composed and the fused
+//! (`--component`) forms must give the same results.
 
 use anyhow::{Context, Result, ensure};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -26,6 +27,10 @@ fn main() {
             })
         })
         .collect();
+    trials.push(Trial::test(
+        "root_resources::handles_in_compound_types",
+        || compound().map_err(|e| Failed::from(format!("{e:?}"))),
+    ));
     trials.push(Trial::test(
         "root_resources::post_return_sees_inner_result",
         || post_return().map_err(|e| Failed::from(format!("{e:?}"))),
@@ -145,6 +150,115 @@ fn post_return() -> Result<()> {
     ensure!(
         results == expected,
         "fused posted {results:?}, composed {expected:?}"
+    );
+    Ok(())
+}
+
+/// Drives `nested-handles.wat`: handles in options, lists and records, in
+/// parameters and results; returns what it observed.
+fn drive_compound(component: &[u8]) -> wasmtime::Result<Vec<Val>> {
+    let mut config = Config::new();
+    config.wasm_component_model(true).wasm_multi_memory(true);
+    let engine = Engine::new(&config)?;
+    let component = Component::new(&engine, component)?;
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &component)?;
+    let call = |store: &mut Store<()>, name: &str, params: &[Val]| -> wasmtime::Result<Val> {
+        let f = instance
+            .get_func(&mut *store, name)
+            .ok_or_else(|| wasmtime::format_err!("no export {name}"))?;
+        let mut out = [Val::Bool(false)];
+        f.call(&mut *store, params, &mut out)?;
+        Ok(out[0].clone())
+    };
+    let new = |store: &mut Store<()>, x: u32| call(store, "[constructor]r", &[Val::U32(x)]);
+    let resource = |v: &Val| match v {
+        Val::Resource(r) => Ok(*r),
+        other => Err(wasmtime::format_err!("not a resource: {other:?}")),
+    };
+    let mut seen = Vec::new();
+    let a = new(&mut store, 3)?;
+    seen.push(call(
+        &mut store,
+        "take-opt",
+        &[Val::Option(Some(Box::new(a)))],
+    )?);
+    seen.push(call(&mut store, "take-opt", &[Val::Option(None)])?);
+    let list = vec![new(&mut store, 1)?, new(&mut store, 2)?];
+    seen.push(call(&mut store, "take-list", &[Val::List(list)])?);
+    let rec = vec![
+        ("r".to_string(), new(&mut store, 5)?),
+        ("n".to_string(), Val::U32(10)),
+    ];
+    seen.push(call(&mut store, "take-rec", &[Val::Record(rec)])?);
+    let (e, f) = (new(&mut store, 4)?, new(&mut store, 7)?);
+    seen.push(call(
+        &mut store,
+        "sum-borrows",
+        &[Val::List(vec![e.clone(), f.clone()])],
+    )?);
+    seen.push(call(&mut store, "dropped", &[])?);
+    let mut held = vec![resource(&e)?, resource(&f)?];
+    match call(&mut store, "make-opt", &[Val::U32(6)])? {
+        Val::Option(Some(g)) => {
+            seen.push(call(&mut store, "[method]r.get", &[(*g).clone()])?);
+            held.push(resource(&g)?);
+        }
+        other => wasmtime::bail!("make-opt returned {other:?}"),
+    }
+    seen.push(call(&mut store, "make-opt", &[Val::U32(0)])?);
+    match call(&mut store, "make-list", &[Val::U32(3)])? {
+        Val::List(items) => {
+            for item in &items {
+                seen.push(call(
+                    &mut store,
+                    "[method]r.get",
+                    std::slice::from_ref(item),
+                )?);
+                held.push(resource(item)?);
+            }
+        }
+        other => wasmtime::bail!("make-list returned {other:?}"),
+    }
+    for r in held {
+        r.resource_drop(&mut store)?;
+    }
+    seen.push(call(&mut store, "dropped", &[])?);
+    Ok(seen)
+}
+
+fn compound() -> Result<()> {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/root/nested-handles.wat");
+    let composed = wat::parse_file(&path)?;
+    let expected = drive_compound(&composed)
+        .map_err(anyhow::Error::from)
+        .context("the composed component")?;
+    let want = vec![
+        Val::U32(3),
+        Val::U32(0),
+        Val::U32(12),
+        Val::U32(15),
+        Val::U32(47),
+        Val::U32(4),
+        Val::U32(6),
+        Val::Option(None),
+        Val::U32(1),
+        Val::U32(2),
+        Val::U32(3),
+        Val::U32(10),
+    ];
+    ensure!(
+        expected == want,
+        "the composition itself returned {expected:?}"
+    );
+    let fused = meld::Fuser::new().component(true).fuse(&composed)?;
+    let results = drive_compound(&fused.bytes)
+        .map_err(anyhow::Error::from)
+        .context("the fused component")?;
+    ensure!(
+        results == expected,
+        "fused returned {results:?}, composed {expected:?}"
     );
     Ok(())
 }

@@ -376,11 +376,11 @@ fn export(plan: &Plan, layout: &Layout, exports: &mut ExportSection) -> Result<C
     let mut names = CoreExports::default();
     for e in &plan.exports {
         exports.export(
-            &e.name,
+            &e.name.to_string(),
             ExportKind::Func,
             layout.resolve(&e.func, ItemKind::Func)?,
         );
-        names.root.push(e.name.clone());
+        names.root.push(e.name.to_string());
     }
     let lists = [
         (

@@ -17,12 +17,15 @@
 //! nested deeper than one instance, host imports with handles inside
 //! compound types, imported core modules, everything async
 //! (tasks, streams, futures, error-context), threads, GC-typed options,
-//! memory64 transcoding, root exports that are instances or modules, root
-//! type exports other than value types and resources.
+//! memory64 transcoding, exported core modules, instances exported inside
+//! exported instances, type exports other than value types and resources.
+//! Instances exported at the root (interfaces) are supported: their
+//! functions, types and resources are listed with [`ExportName::instance`]
+//! set.
 
 use crate::plan::{
-    self, CanonOptions, Def, FuncType, Instantiation, Intrinsic, ItemKind, Plan, RootExport,
-    ValType,
+    self, CanonOptions, Def, ExportName, FuncType, Instantiation, Intrinsic, ItemKind, Plan,
+    RootExport, ValType,
 };
 use anyhow::{Context, Result, anyhow, bail};
 use wasmtime_environ::component::{
@@ -187,44 +190,74 @@ pub fn translate(component: &[u8]) -> Result<Plan> {
 
     for (name, (export, _)) in component.exports.raw_iter() {
         let name: &str = name;
-        match &component.export_items[*export] {
-            Export::LiftedFunction { ty, func, options } => {
-                let opts = &component.options[*options];
-                let post_return = opts.post_return.map(|i| i.as_u32() as usize);
-                let options = canon_options(opts, post_return)
-                    .with_context(|| format!("root export `{name}`"))?;
-                plan.exports.push(RootExport {
-                    name: name.to_string(),
-                    ty: func_type(&types, *ty)
-                        .with_context(|| format!("the type of root export `{name}`"))?,
-                    func: def(func)?,
-                    options,
-                });
+        if let Export::Instance { exports, .. } = &component.export_items[*export] {
+            plan.instance_exports.push(name.to_string());
+            for (inner, (export, _)) in exports.raw_iter() {
+                let inner: &str = inner;
+                let name = ExportName {
+                    instance: Some(name.to_string()),
+                    name: inner.to_string(),
+                };
+                root_export(&mut plan, component, &types, name, *export)?;
             }
-            Export::Instance { .. } => {
-                bail!("root export `{name}` is an instance, which is not supported yet")
-            }
-            Export::ModuleStatic { .. } | Export::ModuleImport { .. } => {
-                bail!("root export `{name}` is a core module, which is not supported yet")
-            }
-            Export::Type(TypeDef::Interface(ty)) => {
-                let ty =
-                    val_type(&types, *ty).with_context(|| format!("root type export `{name}`"))?;
-                plan.type_exports.push((name.to_string(), ty));
-            }
-            Export::Type(TypeDef::Resource(t)) => {
-                let table = t.as_u32() as usize;
-                plan::runtime_table(&plan.resource_tables, table)
-                    .with_context(|| format!("root resource export `{name}`"))?;
-                plan.resource_exports.push((name.to_string(), table));
-            }
-            Export::Type(other) => {
-                bail!("root export `{name}` is a type of kind {other:?}, not supported yet")
-            }
+            continue;
         }
+        let name = ExportName {
+            instance: None,
+            name: name.to_string(),
+        };
+        root_export(&mut plan, component, &types, name, *export)?;
     }
     resources::mark_used(&mut plan)?;
     Ok(plan)
+}
+
+/// Adds export `export` (at the root or inside an exported instance) to
+/// `plan`.
+fn root_export(
+    plan: &mut Plan,
+    component: &wasmtime_environ::component::Component,
+    types: &ComponentTypes,
+    name: ExportName,
+    export: wasmtime_environ::component::ExportIndex,
+) -> Result<()> {
+    match &component.export_items[export] {
+        Export::LiftedFunction { ty, func, options } => {
+            let opts = &component.options[*options];
+            let post_return = opts.post_return.map(|i| i.as_u32() as usize);
+            let options =
+                canon_options(opts, post_return).with_context(|| format!("export `{name}`"))?;
+            plan.exports.push(RootExport {
+                ty: func_type(types, *ty)
+                    .with_context(|| format!("the type of export `{name}`"))?,
+                func: def(func)?,
+                options,
+                name,
+            });
+        }
+        Export::Instance { .. } => {
+            bail!(
+                "export `{name}` is an instance inside an exported instance, which is not supported yet"
+            )
+        }
+        Export::ModuleStatic { .. } | Export::ModuleImport { .. } => {
+            bail!("export `{name}` is a core module, which is not supported yet")
+        }
+        Export::Type(TypeDef::Interface(ty)) => {
+            let ty = val_type(types, *ty).with_context(|| format!("type export `{name}`"))?;
+            plan.type_exports.push((name, ty));
+        }
+        Export::Type(TypeDef::Resource(t)) => {
+            let table = t.as_u32() as usize;
+            plan::runtime_table(&plan.resource_tables, table)
+                .with_context(|| format!("resource export `{name}`"))?;
+            plan.resource_exports.push((name, table));
+        }
+        Export::Type(other) => {
+            bail!("export `{name}` is a type of kind {other:?}, not supported yet")
+        }
+    }
+    Ok(())
 }
 
 /// Whether host import type `ty` passes handles, all of which must be at the

@@ -108,8 +108,10 @@ pub fn mark_used(plan: &mut Plan) -> Result<()> {
     let host = plan.host_imports.iter().map(|h| &h.ty);
     for ty in plan.exports.iter().map(|e| &e.ty).chain(host) {
         for ty in ty.params.iter().map(|(_, t)| t).chain(&ty.result) {
-            if let ValType::Own(t) | ValType::Borrow(t) = ty {
-                used.push(*t);
+            for h in ty.handles() {
+                if let ValType::Own(t) | ValType::Borrow(t) = h {
+                    used.push(*t);
+                }
             }
         }
     }

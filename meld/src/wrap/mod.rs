@@ -5,26 +5,37 @@
 //!
 //! Host imports, and the resource types they use, are re-imported under
 //! their original names (see `host` and `imports`); root-exported resources
-//! become the wrapper's own resource types (see [`resources`]). Restrictions
-//! today: root exports are functions; handles inside compound types at the
-//! root are errors; records, variants, enums and flags used by an exported or imported function are
-//! exported as types under generated names (`meld-t<N>`), because the
-//! original type names are not kept by the translator; structurally the
-//! types are the input's.
+//! become the wrapper's own resource types (see [`resources`]). Instances
+//! exported at the root (interfaces) become instances of the wrapper with
+//! the same name, exporting the lifted functions, the resource types and
+//! the value types under their original names (see `instances`).
+//!
+//! Restrictions today: exported instances nested inside exported instances
+//! and exported core modules are errors; for handles at the root see
+//! [`resources`]. Records, variants, enums and flags keep the input's
+//! name where the input exported them (at the root or in an exported
+//! instance; matched structurally, as the translator does not keep names on
+//! function types; a root function's type named only inside an exported
+//! instance is exported at the root under that name when it is free);
+//! others used by an exported or imported function are exported at the root
+//! under generated names (`meld-t<N>`).
 
+mod abi;
+mod convert;
 mod host;
 mod imports;
+mod instances;
 pub mod resources;
 pub mod shim;
+mod types;
+
+use types::{Naming, TypeEncoder};
 
 use crate::encode;
 use crate::merge::CoreExports;
-use crate::plan::{CanonOptions, FuncType, Plan, StringEncoding, ValType};
+use crate::plan::{CanonOptions, ExportName, Plan, RootExport, StringEncoding};
 use anyhow::{Context, Result};
-use wasm_encoder::{
-    CanonicalOption, ComponentBuilder, ComponentExportKind, ComponentValType, ExportKind,
-    PrimitiveValType,
-};
+use wasm_encoder::{CanonicalOption, ComponentBuilder, ComponentExportKind, ExportKind};
 
 /// Wraps the fused `core` module in a component exporting `plan`'s root
 /// exports, and validates it.
@@ -33,35 +44,109 @@ pub fn wrap(plan: &Plan, exports: &CoreExports, core: &[u8]) -> Result<Vec<u8>> 
     let core_types = export_types(core)?;
     let mut b = ComponentBuilder::default();
     let mut types = TypeEncoder::default();
-    for (name, ty) in &plan.type_exports {
-        types.export(&mut b, name, ty);
-    }
+    let root = |n: &ExportName| n.instance.is_none();
+    types.used = (plan.exports.iter().map(|e| &e.name))
+        .chain(plan.type_exports.iter().map(|(n, _)| n))
+        .chain(plan.resource_exports.iter().map(|(n, _)| n))
+        .filter(|n| root(n))
+        .map(|n| n.name.clone())
+        .chain(plan.instance_exports.iter().cloned())
+        .collect();
+    types.preferred = (plan.type_exports.iter())
+        .filter(|(n, _)| !root(n))
+        .map(|(n, ty)| (ty.clone(), n.name.clone()))
+        .collect();
     let module = b.core_module_raw(Some("fused"), core);
     let instance = imports::instantiate(&mut b, &mut types, plan, exports, module, core)?;
     let res = resources::Resources::define(&mut b, plan, instance);
     types.handles.extend(res.handle_types.iter().copied());
+    // After the resource types: a type may hold handles.
+    for (name, ty) in &plan.type_exports {
+        if name.instance.is_none() {
+            types.export(&mut b, &name.name, ty);
+        }
+    }
+    let lifter = Lifter {
+        plan,
+        exports,
+        res: &res,
+        fused: instance,
+        core_types: &core_types,
+    };
+    let funcs = plan.exports.iter().zip(&exports.root);
 
-    for (export, core_name) in plan.exports.iter().zip(&exports.root) {
-        let ty = types.func(&mut b, &export.ty);
+    let mut local = TypeEncoder::new(Naming::Local, types.handles.clone());
+    for name in &plan.instance_exports {
+        let here = |n: &ExportName| n.instance.as_ref() == Some(name);
+        let mut iface = instances::Interface {
+            name,
+            resources: Vec::new(),
+            types: Vec::new(),
+            funcs: Vec::new(),
+        };
+        for (n, r, ty) in res.in_instances.iter().filter(|(n, ..)| here(n)) {
+            iface.resources.push((&n.name, *r, *ty));
+        }
+        for (n, ty) in plan.type_exports.iter().filter(|(n, _)| here(n)) {
+            iface.types.push((&n.name, ty));
+        }
+        for (export, core_name) in funcs.clone().filter(|(e, _)| here(&e.name)) {
+            let f = lifter.lift(&mut b, &mut local, export, core_name)?;
+            iface.funcs.push((&export.name.name, &export.ty, f));
+        }
+        instances::export(&mut b, plan, &mut local, &iface)
+            .with_context(|| format!("exported instance `{name}`"))?;
+    }
+    for (export, core_name) in funcs.filter(|(e, _)| e.name.instance.is_none()) {
+        let f = lifter.lift(&mut b, &mut types, export, core_name)?;
+        b.export(&export.name.name, ComponentExportKind::Func, f, None);
+    }
+    encode::validate_component(b.finish())
+}
 
-        let core_ty = core_types
+/// Lifts exported functions out of the fused instance.
+struct Lifter<'a> {
+    plan: &'a Plan,
+    exports: &'a CoreExports,
+    res: &'a resources::Resources,
+    fused: u32,
+    core_types: &'a [(String, wasmparser::FuncType)],
+}
+
+impl Lifter<'_> {
+    /// Lifts `export` (the fused module's export `core_name`); returns the
+    /// component function.
+    fn lift(
+        &self,
+        b: &mut ComponentBuilder,
+        types: &mut TypeEncoder,
+        export: &RootExport,
+        core_name: &str,
+    ) -> Result<u32> {
+        let ty = types.func(b, &export.ty);
+        let core_ty = self
+            .core_types
             .iter()
             .find(|(n, _)| n == core_name)
             .map(|(_, t)| t)
-            .context("the fused module does not export a root export")?;
+            .with_context(|| format!("the fused module does not export `{core_name}`"))?;
         let post_name = export
             .options
             .post_return
-            .map(|p| exports.post_returns[p].as_str());
-        let (core_func, post) = res.lifted(
-            &mut b,
-            plan,
+            .map(|p| self.exports.post_returns[p].as_str());
+        let memory = export
+            .options
+            .memory
+            .map(|m| self.exports.memories[m].as_str());
+        let (core_func, post) = self.res.lifted(
+            b,
+            self.plan,
             export,
-            (core_name, post_name),
-            instance,
+            (core_name, post_name, memory),
+            self.fused,
             core_ty,
         )?;
-        let mut options = options(&mut b, instance, exports, &export.options);
+        let mut options = options(b, self.fused, self.exports, &export.options);
         if let Some(post) = post {
             for o in &mut options {
                 if let CanonicalOption::PostReturn(f) = o {
@@ -69,10 +154,8 @@ pub fn wrap(plan: &Plan, exports: &CoreExports, core: &[u8]) -> Result<Vec<u8>> 
                 }
             }
         }
-        let func = b.lift_func(Some(&export.name), core_func, ty, options);
-        b.export(export.name.as_str(), ComponentExportKind::Func, func, None);
+        Ok(b.lift_func(Some(core_name), core_func, ty, options))
     }
-    encode::validate_component(b.finish())
 }
 
 /// Aliases what the canonical options name out of the fused instance.
@@ -108,168 +191,6 @@ fn options(
         out.push(CanonicalOption::PostReturn(f));
     }
     out
-}
-
-/// Defines component value types, exporting the named kinds (records,
-/// variants, enums, flags): under the input's name when the input exported a
-/// structurally equal type at the root, else under a generated `meld-t<N>`.
-#[derive(Default)]
-struct TypeEncoder {
-    exported: u32,
-    named: Vec<(ValType, u32)>,
-    /// Resource table type → the exported wrapper resource type.
-    handles: Vec<(usize, u32)>,
-}
-
-impl TypeEncoder {
-    /// Exports `ty` under `name` (a root type export of the input).
-    fn export(&mut self, b: &mut ComponentBuilder, name: &str, ty: &ValType) {
-        if is_named(ty) {
-            self.defined(b, ty, Some(name));
-            return;
-        }
-        let index = match self.val(b, ty) {
-            ComponentValType::Type(index) => index,
-            ComponentValType::Primitive(p) => {
-                let (index, enc) = b.type_defined(None);
-                enc.primitive(p);
-                index
-            }
-        };
-        b.export(name, ComponentExportKind::Type, index, None);
-    }
-
-    /// Defines a component function type; returns its index.
-    fn func(&mut self, b: &mut ComponentBuilder, ty: &FuncType) -> u32 {
-        let params = ty
-            .params
-            .iter()
-            .map(|(name, ty)| (name.as_str(), self.val(b, ty)))
-            .collect::<Vec<_>>();
-        let result = ty.result.as_ref().map(|ty| self.val(b, ty));
-        let (index, mut enc) = b.type_function(None);
-        enc.params(params).result(result);
-        index
-    }
-
-    fn val(&mut self, b: &mut ComponentBuilder, ty: &ValType) -> ComponentValType {
-        use PrimitiveValType as P;
-        let primitive = match ty {
-            ValType::Bool => P::Bool,
-            ValType::S8 => P::S8,
-            ValType::U8 => P::U8,
-            ValType::S16 => P::S16,
-            ValType::U16 => P::U16,
-            ValType::S32 => P::S32,
-            ValType::U32 => P::U32,
-            ValType::S64 => P::S64,
-            ValType::U64 => P::U64,
-            ValType::F32 => P::F32,
-            ValType::F64 => P::F64,
-            ValType::Char => P::Char,
-            ValType::String => P::String,
-            ValType::Own(t) | ValType::Borrow(t) => {
-                let resource = self
-                    .handles
-                    .iter()
-                    .find(|(u, _)| u == t)
-                    .map(|(_, r)| *r)
-                    .expect("resources::check: every handle is of an exported resource");
-                let (index, enc) = b.type_defined(None);
-                match ty {
-                    ValType::Own(_) => enc.own(resource),
-                    _ => enc.borrow(resource),
-                }
-                return ComponentValType::Type(index);
-            }
-            _ => {
-                if let Some((_, index)) = self.named.iter().rev().find(|(t, _)| t == ty) {
-                    return ComponentValType::Type(*index);
-                }
-                return ComponentValType::Type(self.defined(b, ty, None));
-            }
-        };
-        ComponentValType::Primitive(primitive)
-    }
-
-    /// Defines a non-primitive type; named kinds are exported as `name`
-    /// (or a generated name) and the exported index is returned.
-    fn defined(&mut self, b: &mut ComponentBuilder, ty: &ValType, name: Option<&str>) -> u32 {
-        let named = match ty {
-            ValType::List(t) => {
-                let t = self.val(b, t);
-                b.type_defined(None).1.list(t);
-                false
-            }
-            ValType::Option(t) => {
-                let t = self.val(b, t);
-                b.type_defined(None).1.option(t);
-                false
-            }
-            ValType::Result { ok, err } => {
-                let ok = ok.as_ref().map(|t| self.val(b, t));
-                let err = err.as_ref().map(|t| self.val(b, t));
-                b.type_defined(None).1.result(ok, err);
-                false
-            }
-            ValType::Tuple(ts) => {
-                let ts = ts.iter().map(|t| self.val(b, t)).collect::<Vec<_>>();
-                b.type_defined(None).1.tuple(ts);
-                false
-            }
-            ValType::Record(fields) => {
-                let fields = fields
-                    .iter()
-                    .map(|(n, t)| (n.as_str(), self.val(b, t)))
-                    .collect::<Vec<_>>();
-                b.type_defined(None).1.record(fields);
-                true
-            }
-            ValType::Variant(cases) => {
-                let cases = cases
-                    .iter()
-                    .map(|(n, t)| (n.as_str(), t.as_ref().map(|t| self.val(b, t))))
-                    .collect::<Vec<_>>();
-                b.type_defined(None).1.variant(cases);
-                true
-            }
-            ValType::Enum(names) => {
-                b.type_defined(None)
-                    .1
-                    .enum_type(names.iter().map(String::as_str));
-                true
-            }
-            ValType::Flags(names) => {
-                b.type_defined(None)
-                    .1
-                    .flags(names.iter().map(String::as_str));
-                true
-            }
-            _ => unreachable!("primitive types are handled by `val`"),
-        };
-        let index = b.type_count() - 1;
-        if !named {
-            return index;
-        }
-        let name = match name {
-            Some(name) => name.to_string(),
-            None => {
-                self.exported += 1;
-                format!("meld-t{}", self.exported - 1)
-            }
-        };
-        let exported = b.export(name.as_str(), ComponentExportKind::Type, index, None);
-        self.named.push((ty.clone(), exported));
-        exported
-    }
-}
-
-/// Whether `ty` must be exported before an exported function may use it.
-fn is_named(ty: &ValType) -> bool {
-    matches!(
-        ty,
-        ValType::Record(_) | ValType::Variant(_) | ValType::Enum(_) | ValType::Flags(_)
-    )
 }
 
 /// The fused module's exported functions and their core types.

@@ -11,17 +11,22 @@
 //! post-return function of such an export is lifted through the boundary
 //! module too, and receives what the original function returned.
 //!
-//! Supported: `own` and `borrow` parameters and an `own` result at the top
-//! level of a root export whose parameters are passed flat (16 core values
-//! at most). Handles inside records, variants, lists, options or results,
-//! handle parameters passed through memory, handles in root type exports,
-//! handles of resources imported from the host in root exports, and
+//! Resources exported inside exported instances are supported the same
+//! way: their wrapper types are exported by the wrapper's instance (see
+//! `super::instances`).
+//!
+//! Supported: `own` and `borrow` handles anywhere in the parameters of a
+//! root export whose parameters are passed flat (16 core values at most),
+//! and `own` handles anywhere in its result: at the top level, inside
+//! records, tuples, variants, options, results and lists (see
+//! `wrap::convert` for the one restriction on variants); types holding
+//! handles. Handle parameters passed through memory, handles of resources imported from the host in root exports, and
 //! resources that are used at the root but not exported there are errors.
 //! (Handles passed to and from host functions are handled by
 //! `wrap::host` and [`crate::runtime::resources::host_call`].)
 
 use super::shim::{self, flat_len};
-use crate::plan::{Plan, RootExport, ValType};
+use crate::plan::{ExportName, Plan, RootExport, ValType};
 use crate::runtime::resources::boundary::BoundaryFn;
 use anyhow::{Context, Result, bail};
 use wasm_encoder::{ComponentBuilder, ComponentExportKind, ExportKind, ValType as CoreType};
@@ -42,6 +47,10 @@ pub struct Resources {
     /// Per plan resource table type: the exported wrapper type handles of
     /// it refer to.
     pub handle_types: Vec<(usize, u32)>,
+    /// Resources exported inside exported instances: their names, plan
+    /// resources and the wrapper types to export there (not exported at
+    /// the root).
+    pub in_instances: Vec<(ExportName, usize, u32)>,
 }
 
 /// Checks that every handle in `plan`'s root interface is one the wrapper
@@ -82,7 +91,7 @@ pub fn check(plan: &Plan) -> Result<()> {
     for e in &plan.exports {
         let what = || format!("root export `{}`", e.name);
         let top = e.ty.params.iter().map(|(_, t)| t).chain(&e.ty.result);
-        for ty in top {
+        for ty in top.flat_map(ValType::handles) {
             match ty {
                 ValType::Own(t) | ValType::Borrow(t) if host(*t) => bail!(
                     "{} passes a handle of a resource imported from the host (not supported yet)",
@@ -92,15 +101,12 @@ pub fn check(plan: &Plan) -> Result<()> {
                     "{} uses a resource the composition does not export at the root (not supported yet)",
                     what()
                 ),
-                ValType::Own(_) | ValType::Borrow(_) => {}
-                other if has_handle(other) => {
-                    bail!(
-                        "{} has a handle inside a compound type (not supported yet)",
-                        what()
-                    )
-                }
                 _ => {}
             }
+        }
+        let result = e.ty.result.iter().flat_map(ValType::handles);
+        if result.into_iter().any(|h| matches!(h, ValType::Borrow(_))) {
+            bail!("{} returns a borrow", what());
         }
         let handles = e.ty.params.iter().any(|(_, t)| has_handle(t));
         if handles && e.ty.params.iter().map(|(_, t)| flat_len(t)).sum::<usize>() > 16 {
@@ -111,16 +117,24 @@ pub fn check(plan: &Plan) -> Result<()> {
         }
     }
     for (name, ty) in &plan.type_exports {
-        if has_handle(ty) {
-            bail!("root type export `{name}` contains a handle (not supported yet)");
+        for h in ty.handles() {
+            if let ValType::Own(t) | ValType::Borrow(t) = h
+                && (host(*t) || !exported(*t))
+            {
+                bail!(
+                    "type export `{name}` holds a handle of a resource that is imported from the host or not exported (not supported yet)"
+                );
+            }
         }
     }
     Ok(())
 }
 
 impl Resources {
-    /// Defines and exports the wrapper's resource types (after the fused
-    /// core instance `fused` exists: their destructors are its exports).
+    /// Defines the wrapper's resource types and exports those exported at
+    /// the root (after the fused core instance `fused` exists: their
+    /// destructors are its exports); those exported inside instances are
+    /// listed in [`Resources::in_instances`].
     pub fn define(b: &mut ComponentBuilder, plan: &Plan, fused: u32) -> Self {
         let mut out = Resources::default();
         for (name, t) in &plan.resource_exports {
@@ -137,7 +151,13 @@ impl Resources {
                     local
                 }
             };
-            let exported = b.export(name.as_str(), ComponentExportKind::Type, local, None);
+            let exported = match name.instance {
+                None => b.export(name.name.as_str(), ComponentExportKind::Type, local, None),
+                Some(_) => {
+                    out.in_instances.push((name.clone(), r, local));
+                    local
+                }
+            };
             for (u, table) in plan.resource_tables.iter().enumerate() {
                 if table.is_some_and(|table| table.resource == r)
                     && !out.handle_types.iter().any(|(v, _)| *v == u)
@@ -158,7 +178,7 @@ impl Resources {
         b: &mut ComponentBuilder,
         plan: &Plan,
         export: &RootExport,
-        (core_name, post_return): (&str, Option<&str>),
+        (core_name, post_return, memory): (&str, Option<&str>, Option<&str>),
         fused: u32,
         core_ty: &wasmparser::FuncType,
     ) -> Result<(u32, Option<u32>)> {
@@ -172,7 +192,7 @@ impl Resources {
             let f = b.core_alias_export(None, fused, core_name, ExportKind::Func);
             return Ok((f, None));
         }
-        let (module, imports) = shim::module(plan, export, core_ty, post_return.is_some())
+        let (module, imports) = shim::module(plan, export, core_ty, post_return.is_some(), memory)
             .with_context(|| format!("the boundary shim of root export `{}`", export.name))?;
         let mut args: Vec<(String, ExportKind, u32)> = Vec::new();
         let mut wrapper: Vec<(String, u32)> = Vec::new();

@@ -10,22 +10,71 @@
 //! in place of the original, and `post`, the post-return to lift it with:
 //! it calls the original post-return with the results the original
 //! function returned (saved in globals), not the converted ones.
+//!
+//! Handles anywhere inside the parameters (passed flat) and the result are
+//! converted (`wrap::convert`): those in list elements and in results
+//! returned through memory in place in the export's memory, which the
+//! module then also imports as `fused.<memory>`.
 
+use super::convert::{Convert, Walker};
 use crate::plan::{Plan, RootExport, ValType};
 use crate::runtime::resources::boundary::{BoundaryFn, SUPPRESS};
 use anyhow::{Result, bail};
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasm_encoder::{
     ConstExpr, EntityType, ExportKind, ExportSection, Function, FunctionSection, GlobalSection,
-    GlobalType, ImportSection, Module, TypeSection, ValType as CoreType,
+    GlobalType, ImportSection, Instruction as I, MemoryType, Module, TypeSection,
+    ValType as CoreType,
 };
 
 /// An import of a boundary module: (module, name, kind).
 pub type Import = (String, String, ExportKind);
 
+/// The boundary module's imports as they are added.
+#[derive(Default)]
+struct Imports {
+    section: ImportSection,
+    funcs: Vec<(String, String)>,
+    /// The `meld:suppress` global, once imported (global 0).
+    suppress: Option<u32>,
+}
+
+impl Imports {
+    /// The index of function import `module`.`name` of type `ty`.
+    fn func(&mut self, module: &str, name: String, ty: u32) -> u32 {
+        if let Some(i) = self
+            .funcs
+            .iter()
+            .position(|(m, f)| m == module && *f == name)
+        {
+            return i as u32;
+        }
+        self.section.import(module, &name, EntityType::Function(ty));
+        self.funcs.push((module.to_string(), name));
+        self.funcs.len() as u32 - 1
+    }
+
+    fn suppress(&mut self) -> u32 {
+        *self.suppress.get_or_insert_with(|| {
+            self.section.import(
+                "fused",
+                SUPPRESS,
+                EntityType::Global(GlobalType {
+                    val_type: CoreType::I32,
+                    mutable: true,
+                    shared: false,
+                }),
+            );
+            0
+        })
+    }
+}
+
 /// The boundary module of one root export: imports the original as
 /// `fused.f`, its post-return (when `post_return`) as `fused.post`, the
-/// boundary functions as `fused.<name>`, the wrapper's built-ins as
+/// boundary functions as `fused.<name>`, the memory named `memory` (the
+/// export's `memory` option, needed for handles in lists and in results
+/// returned through memory) as `fused.<memory>`, the wrapper's built-ins as
 /// `wrapper.<op><resource>`; exports the shim as `f` and, when
 /// `post_return`, the post-return shim as `post`.
 /// Returns the module and its imports as (module, name, kind).
@@ -34,8 +83,8 @@ pub fn module(
     export: &RootExport,
     core_ty: &wasmparser::FuncType,
     post_return: bool,
+    memory: Option<&str>,
 ) -> Result<(Module, Vec<Import>)> {
-    let mut listed: Vec<Import> = Vec::new();
     let mut r = RoundtripReencoder;
     let params = core_ty
         .params()
@@ -53,33 +102,22 @@ pub fn module(
     types.ty().function([CoreType::I32], []); // 2
     types.ty().function([], []); // 3
     types.ty().function(results.clone(), []); // 4: the post-return
-    let mut imports = ImportSection::new();
-    let mut funcs: Vec<(String, String)> = Vec::new();
-    let mut func = |imports: &mut ImportSection, module: &str, name: String, ty: u32| {
-        if let Some(i) = funcs.iter().position(|(m, f)| m == module && *f == name) {
-            return i as u32;
-        }
-        imports.import(module, &name, EntityType::Function(ty));
-        funcs.push((module.to_string(), name));
-        funcs.len() as u32 - 1
-    };
-    let original = func(&mut imports, "fused", "f".to_string(), 0);
+    let mut imps = Imports::default();
+    let original = imps.func("fused", "f".to_string(), 0);
     let resource = |t: usize| plan.resource_tables[t].expect("checked").resource;
 
     let n = params.len() as u32;
-    let locals: Vec<(u32, CoreType)> = results
+    let nr = results.len() as u32;
+    // Locals after the parameters: the results, `tmp`, `handle`, then the
+    // walker's.
+    let (tmp, handle) = (n + nr, n + nr + 1);
+    let mut w = Walker::new(n + nr + 2);
+    let at: u32 = export
+        .ty
+        .params
         .iter()
-        .map(|t| (1, *t))
-        .chain([(1, CoreType::I32)])
-        .collect();
-    let mut body = Function::new(locals);
-    let tmp = n + results.len() as u32;
-    let mut offsets = Vec::new();
-    let mut at = 0u32;
-    for (_, ty) in &export.ty.params {
-        offsets.push(at);
-        at += flat_len(ty) as u32;
-    }
+        .map(|(_, t)| flat_len(t) as u32)
+        .sum();
     if at as usize != params.len() {
         bail!("the core signature does not match the flattened parameters");
     }
@@ -87,104 +125,117 @@ pub fn module(
         .ty
         .params
         .iter()
-        .any(|(_, t)| matches!(t, ValType::Borrow(_)));
-    let mut suppress = None;
+        .any(|(_, t)| t.handles().iter().any(|h| matches!(h, ValType::Borrow(_))));
     if borrows {
-        let enter = func(&mut imports, "fused", BoundaryFn::Enter.export_name(), 3);
-        body.instructions().call(enter);
+        let enter = imps.func("fused", BoundaryFn::Enter.export_name(), 3);
+        w.code.push(I::Call(enter));
     }
-    for ((_, ty), k) in export.ty.params.iter().zip(offsets) {
-        match ty {
+    {
+        let mut lower = |ty: &ValType, code: &mut Vec<I<'static>>| match ty {
             ValType::Own(t) => {
                 let rr = resource(*t);
-                let rep = func(&mut imports, "wrapper", format!("rep{rr}"), 1);
-                let drop = func(&mut imports, "wrapper", format!("drop{rr}"), 2);
-                let lower = func(
-                    &mut imports,
-                    "fused",
-                    BoundaryFn::LowerOwn(*t).export_name(),
-                    1,
-                );
-                let global = *suppress.get_or_insert_with(|| {
-                    imports.import(
-                        "fused",
-                        SUPPRESS,
-                        EntityType::Global(GlobalType {
-                            val_type: CoreType::I32,
-                            mutable: true,
-                            shared: false,
-                        }),
-                    );
-                    0
-                });
-                let s = &mut body.instructions();
-                s.local_get(k).call(rep).local_set(tmp);
-                s.i32_const(1).global_set(global);
-                s.local_get(k).call(drop);
-                s.local_get(tmp).call(lower).local_set(k);
+                let rep = imps.func("wrapper", format!("rep{rr}"), 1);
+                let drop = imps.func("wrapper", format!("drop{rr}"), 2);
+                let lower = imps.func("fused", BoundaryFn::LowerOwn(*t).export_name(), 1);
+                let global = imps.suppress();
+                code.extend([
+                    I::LocalSet(handle),
+                    I::LocalGet(handle),
+                    I::Call(rep),
+                    I::LocalSet(tmp),
+                    I::I32Const(1),
+                    I::GlobalSet(global),
+                    I::LocalGet(handle),
+                    I::Call(drop),
+                    I::LocalGet(tmp),
+                    I::Call(lower),
+                ]);
             }
             ValType::Borrow(t) => {
-                let lower = func(
-                    &mut imports,
-                    "fused",
-                    BoundaryFn::LowerBorrow(*t).export_name(),
-                    1,
-                );
-                body.instructions().local_get(k).call(lower).local_set(k);
+                let lower = imps.func("fused", BoundaryFn::LowerBorrow(*t).export_name(), 1);
+                code.push(I::Call(lower));
             }
-            _ => {}
+            _ => unreachable!("the walker converts handles only"),
+        };
+        let mut k = 0;
+        for (_, ty) in &export.ty.params {
+            w.flat(ty, k, &mut lower as &mut Convert)?;
+            k += flat_len(ty) as u32;
         }
     }
-    {
-        let s = &mut body.instructions();
-        for k in 0..n {
-            s.local_get(k);
-        }
-        s.call(original);
-        for i in (0..results.len() as u32).rev() {
-            s.local_set(n + i);
-        }
-        if post_return {
-            let base = u32::from(suppress.is_some()); // the imported global
-            for i in 0..results.len() as u32 {
-                s.local_get(n + i).global_set(base + i);
-            }
+    w.code.extend((0..n).map(I::LocalGet));
+    w.code.push(I::Call(original));
+    w.code.extend((0..nr).rev().map(|i| I::LocalSet(n + i)));
+    if post_return {
+        let base = u32::from(imps.suppress.is_some()); // the imported global
+        for i in 0..nr {
+            w.code.extend([I::LocalGet(n + i), I::GlobalSet(base + i)]);
         }
     }
     if borrows {
-        let exit = func(&mut imports, "fused", BoundaryFn::Exit.export_name(), 3);
-        body.instructions().call(exit);
+        let exit = imps.func("fused", BoundaryFn::Exit.export_name(), 3);
+        w.code.push(I::Call(exit));
     }
-    if let Some(ValType::Own(t)) = &export.ty.result {
-        let lift = func(
-            &mut imports,
-            "fused",
-            BoundaryFn::LiftOwn(*t).export_name(),
-            1,
-        );
-        let new = func(&mut imports, "wrapper", format!("new{}", resource(*t)), 1);
-        body.instructions()
-            .local_get(n)
-            .call(lift)
-            .call(new)
-            .local_set(n);
-    }
-    {
-        let s = &mut body.instructions();
-        for i in 0..results.len() as u32 {
-            s.local_get(n + i);
+    if let Some(ty) = &export.ty.result {
+        let mut lift = |ty: &ValType, code: &mut Vec<I<'static>>| {
+            let ValType::Own(t) = ty else {
+                unreachable!("resources::check: results hold own handles only")
+            };
+            let lift = imps.func("fused", BoundaryFn::LiftOwn(*t).export_name(), 1);
+            let new = imps.func("wrapper", format!("new{}", resource(*t)), 1);
+            code.extend([I::Call(lift), I::Call(new)]);
+        };
+        if flat_len(ty) <= 1 {
+            w.flat(ty, n, &mut lift as &mut Convert)?;
+        } else {
+            w.mem(ty, n, 0, &mut lift as &mut Convert)?;
         }
-        s.end();
     }
-    let post = post_return.then(|| func(&mut imports, "fused", "post".to_string(), 4));
-    let count = funcs.len() as u32;
-    listed.extend(funcs.into_iter().map(|(m, n)| (m, n, ExportKind::Func)));
-    if suppress.is_some() {
+    w.code.extend((0..nr).map(|i| I::LocalGet(n + i)));
+    w.code.push(I::End);
+    if w.uses_memory {
+        let Some(memory) = memory else {
+            bail!("handles in memory without a `memory` option");
+        };
+        imps.section.import(
+            "fused",
+            memory,
+            EntityType::Memory(MemoryType {
+                minimum: 0,
+                maximum: None,
+                memory64: false,
+                shared: false,
+                page_size_log2: None,
+            }),
+        );
+    }
+    let locals: Vec<(u32, CoreType)> = results
+        .iter()
+        .map(|t| (1, *t))
+        .chain([(2 + w.added, CoreType::I32)])
+        .collect();
+    let mut body = Function::new(locals);
+    for i in &w.code {
+        body.instruction(i);
+    }
+
+    let post = post_return.then(|| imps.func("fused", "post".to_string(), 4));
+    let count = imps.funcs.len() as u32;
+    let mut listed: Vec<Import> = Vec::new();
+    listed.extend(
+        imps.funcs
+            .iter()
+            .map(|(m, n)| (m.clone(), n.clone(), ExportKind::Func)),
+    );
+    if imps.suppress.is_some() {
         listed.push((
             "fused".to_string(),
             SUPPRESS.to_string(),
             ExportKind::Global,
         ));
+    }
+    if let (true, Some(memory)) = (w.uses_memory, memory) {
+        listed.push(("fused".to_string(), memory.to_string(), ExportKind::Memory));
     }
     let mut fs = FunctionSection::new();
     fs.function(0);
@@ -211,7 +262,7 @@ pub fn module(
                 shared: false,
             };
             globals.global(ty, &init);
-            s.global_get(u32::from(suppress.is_some()) + i as u32);
+            s.global_get(u32::from(imps.suppress.is_some()) + i as u32);
         }
         s.call(post).end();
         code.function(&f);
@@ -219,7 +270,7 @@ pub fn module(
     let mut module = Module::new();
     module
         .section(&types)
-        .section(&imports)
+        .section(&imps.section)
         .section(&fs)
         .section(&globals)
         .section(&exports)

@@ -104,8 +104,8 @@ impl BoundaryFn {
 }
 
 /// The boundary functions `plan`'s root exports and root-exported resources
-/// need, in a fixed order. Only handles at the top level of a root export's
-/// parameters and result count; the wrapper rejects others.
+/// need, in a fixed order: for every handle anywhere in a root export's
+/// parameters and result.
 pub fn needed(plan: &Plan) -> Vec<BoundaryFn> {
     let mut out = Vec::new();
     let mut add = |f: BoundaryFn| {
@@ -120,18 +120,22 @@ pub fn needed(plan: &Plan) -> Vec<BoundaryFn> {
     }
     for e in &plan.exports {
         for (_, ty) in &e.ty.params {
-            match ty {
-                ValType::Own(t) => add(BoundaryFn::LowerOwn(*t)),
-                ValType::Borrow(t) => {
-                    add(BoundaryFn::LowerBorrow(*t));
-                    add(BoundaryFn::Enter);
-                    add(BoundaryFn::Exit);
+            for h in ty.handles() {
+                match h {
+                    ValType::Own(t) => add(BoundaryFn::LowerOwn(*t)),
+                    ValType::Borrow(t) => {
+                        add(BoundaryFn::LowerBorrow(*t));
+                        add(BoundaryFn::Enter);
+                        add(BoundaryFn::Exit);
+                    }
+                    _ => {}
                 }
-                _ => {}
             }
         }
-        if let Some(ValType::Own(t)) = &e.ty.result {
-            add(BoundaryFn::LiftOwn(*t));
+        for h in e.ty.result.iter().flat_map(ValType::handles) {
+            if let ValType::Own(t) = h {
+                add(BoundaryFn::LiftOwn(*t));
+            }
         }
     }
     out
