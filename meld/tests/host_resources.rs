@@ -29,6 +29,9 @@ fn main() {
         Trial::test("host_resources::files", move || {
             check(same_behaviour("files.wat"))
         }),
+        Trial::test("host_resources::root_export_handles", move || {
+            check(root_export_handles("export-handles.wat"))
+        }),
         Trial::test("host_resources::core_module_imports", move || {
             check(core_imports("files.wat"))
         }),
@@ -39,10 +42,30 @@ fn main() {
 /// Calls `run`, `release`, `misuse` in turn; returns the log with each
 /// call's results or trap.
 fn drive(component: &[u8]) -> wasmtime::Result<Vec<String>> {
+    let (engine, linker) = host()?;
+    let component = Component::new(&engine, component)?;
+    let mut store = Store::new(&engine, Host::default());
+    let instance = linker.instantiate(&mut store, &component)?;
+    for name in ["run", "release", "misuse"] {
+        let f = instance
+            .get_func(&mut store, name)
+            .ok_or_else(|| wasmtime::format_err!("no export {name}"))?;
+        let mut out = vec![Val::Bool(false); f.ty(&store).results().len()];
+        let outcome = match f.call(&mut store, &[], &mut out) {
+            Ok(()) => format!("{name} = {out:?}"),
+            // wasmtime reports some misuse as errors, meld as traps.
+            Err(_) => format!("{name} trapped"),
+        };
+        store.data_mut().log.push(outcome);
+    }
+    Ok(std::mem::take(&mut store.data_mut().log))
+}
+
+/// The engine and a linker with the host's `test:host/files`.
+fn host() -> wasmtime::Result<(Engine, Linker<Host>)> {
     let mut config = Config::new();
     config.wasm_component_model(true).wasm_multi_memory(true);
     let engine = Engine::new(&config)?;
-    let component = Component::new(&engine, component)?;
     let mut linker = Linker::<Host>::new(&engine);
     let mut files = linker.instance("test:host/files")?;
     files.resource("file", ResourceType::host::<File>(), |mut cx, rep| {
@@ -79,21 +102,101 @@ fn drive(component: &[u8]) -> wasmtime::Result<Vec<String>> {
         ));
         Ok((n.unwrap_or(0) + 2,))
     })?;
+    Ok((engine, linker))
+}
+
+/// A host file of number `n`, as a handle to pass to the guest.
+fn host_file(store: &mut Store<Host>, n: u32) -> wasmtime::Result<Val> {
+    let host = store.data_mut();
+    host.next += 1;
+    let rep = 100 + host.next;
+    host.files.insert(rep, n);
+    host.log.push(format!("host new({n}) = rep {rep}"));
+    let r = Resource::<File>::new_own(rep).try_into_resource_any(&mut *store)?;
+    Ok(Val::Resource(r))
+}
+
+/// Drives the root exports of `export-handles.wat` passing host files in
+/// and out; returns the log with each call's results (handles returned to
+/// the host by their type and ownership; the guest reads them when passed
+/// back) or trap.
+fn drive_exports(component: &[u8]) -> wasmtime::Result<Vec<String>> {
+    let (engine, linker) = host()?;
+    let component = Component::new(&engine, component)?;
     let mut store = Store::new(&engine, Host::default());
     let instance = linker.instantiate(&mut store, &component)?;
-    for name in ["run", "release", "misuse"] {
-        let f = instance
-            .get_func(&mut store, name)
-            .ok_or_else(|| wasmtime::format_err!("no export {name}"))?;
-        let mut out = vec![Val::Bool(false); f.ty(&store).results().len()];
-        let outcome = match f.call(&mut store, &[], &mut out) {
-            Ok(()) => format!("{name} = {out:?}"),
-            // wasmtime reports some misuse as errors, meld as traps.
-            Err(_) => format!("{name} trapped"),
+    let call =
+        |store: &mut Store<Host>, name: &str, args: Vec<Val>| -> wasmtime::Result<Option<Val>> {
+            let f = instance
+                .get_func(&mut *store, name)
+                .ok_or_else(|| wasmtime::format_err!("no export {name}"))?;
+            let mut out = vec![Val::Bool(false); f.ty(&*store).results().len()];
+            let outcome = f.call(&mut *store, &args, &mut out);
+            let out = out.pop();
+            let line = match (&outcome, &out) {
+                (Err(_), _) => format!("{name} trapped"),
+                (Ok(()), Some(Val::Resource(r))) => format!(
+                    "{name} = file {} owned {}",
+                    r.ty() == ResourceType::host::<File>(),
+                    r.owned()
+                ),
+                (Ok(()), out) => format!("{name} = {out:?}"),
+            };
+            store.data_mut().log.push(line);
+            if outcome.is_ok() { Ok(out) } else { Ok(None) }
         };
-        store.data_mut().log.push(outcome);
-    }
+    let opened = call(&mut store, "open", vec![Val::U32(5)])?;
+    let opened = opened.context_err("open")?;
+    call(&mut store, "peek", vec![opened.clone()])?;
+    call(&mut store, "consume", vec![opened])?;
+    let f = host_file(&mut store, 7)?;
+    call(&mut store, "peek", vec![f.clone()])?;
+    call(&mut store, "keep", vec![f])?;
+    let given = call(&mut store, "give", vec![])?.context_err("give")?;
+    let g = host_file(&mut store, 9)?;
+    let some = Val::Option(Some(Box::new(given.clone())));
+    call(&mut store, "pick", vec![some, g])?;
+    let h = host_file(&mut store, 11)?;
+    call(&mut store, "pick", vec![Val::Option(None), h])?;
+    call(&mut store, "consume", vec![given])?;
+    let k = host_file(&mut store, 13)?;
+    call(&mut store, "hold", vec![k])?;
     Ok(std::mem::take(&mut store.data_mut().log))
+}
+
+/// `Option` to a wasmtime error naming the call.
+trait ContextErr<T> {
+    fn context_err(self, what: &str) -> wasmtime::Result<T>;
+}
+
+impl<T> ContextErr<T> for Option<T> {
+    fn context_err(self, what: &str) -> wasmtime::Result<T> {
+        self.ok_or_else(|| wasmtime::format_err!("{what} returned nothing"))
+    }
+}
+
+/// Root exports passing host handles behave alike composed and fused.
+fn root_export_handles(file: &str) -> Result<()> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/host")
+        .join(file);
+    let composed = wat::parse_file(&path).with_context(|| format!("assembling {file}"))?;
+    let expected = drive_exports(&composed)
+        .map_err(anyhow::Error::from)
+        .context("the composed component")?;
+    ensure!(
+        expected.last().is_some_and(|l| l == "hold trapped"),
+        "the composition itself did not trap on a held borrow: {expected:#?}"
+    );
+    let fused = meld::Fuser::new().component(true).fuse(&composed)?;
+    let results = drive_exports(&fused.bytes)
+        .map_err(anyhow::Error::from)
+        .context("the fused component")?;
+    ensure!(
+        results == expected,
+        "fused:\n{results:#?}\ncomposed:\n{expected:#?}"
+    );
+    Ok(())
 }
 
 fn same_behaviour(file: &str) -> Result<()> {

@@ -20,8 +20,22 @@
 //! and `own` handles anywhere in its result: at the top level, inside
 //! records, tuples, variants, options, results and lists (see
 //! `wrap::convert` for the one restriction on variants); types holding
-//! handles. Handle parameters passed through memory, handles of resources imported from the host in root exports, and
-//! resources that are used at the root but not exported there are errors.
+//! handles.
+//!
+//! Handles of resources imported from the host (re-imported by
+//! `wrap::host`) are supported in root functions too (not yet in exported
+//! instances, see `wrap::instances`): the inner handle's rep is the
+//! wrapper's handle, so an own parameter enters the inner table with the
+//! wrapper's handle as rep, an own result leaves it and returns its rep,
+//! and a borrow parameter becomes an inner borrow in the call's scope whose
+//! wrapper borrow is dropped (`resource.drop` of the imported type) after
+//! the call. Borrows of host resources inside lists are an error, as is a
+//! host resource no component uses a host function or `resource.drop` of
+//! (the wrapper would not import its type).
+//!
+//! Errors: handle parameters passed through memory; resources used at the
+//! root but neither exported there nor imported from the host; root
+//! resource exports and type exports of host resources.
 //! (Handles passed to and from host functions are handled by
 //! `wrap::host` and [`crate::runtime::resources::host_call`].)
 
@@ -51,6 +65,9 @@ pub struct Resources {
     /// resources and the wrapper types to export there (not exported at
     /// the root).
     pub in_instances: Vec<(ExportName, usize, u32)>,
+    /// Resources imported from the host: plan resource and the wrapper's
+    /// imported type (for `resource.drop` of the borrows it receives).
+    pub host_types: Vec<(usize, u32)>,
 }
 
 /// Checks that every handle in `plan`'s root interface is one the wrapper
@@ -93,10 +110,7 @@ pub fn check(plan: &Plan) -> Result<()> {
         let top = e.ty.params.iter().map(|(_, t)| t).chain(&e.ty.result);
         for ty in top.flat_map(ValType::handles) {
             match ty {
-                ValType::Own(t) | ValType::Borrow(t) if host(*t) => bail!(
-                    "{} passes a handle of a resource imported from the host (not supported yet)",
-                    what()
-                ),
+                ValType::Own(t) | ValType::Borrow(t) if host(*t) => {}
                 ValType::Own(t) | ValType::Borrow(t) if !exported(*t) => bail!(
                     "{} uses a resource the composition does not export at the root (not supported yet)",
                     what()
@@ -107,6 +121,16 @@ pub fn check(plan: &Plan) -> Result<()> {
         let result = e.ty.result.iter().flat_map(ValType::handles);
         if result.into_iter().any(|h| matches!(h, ValType::Borrow(_))) {
             bail!("{} returns a borrow", what());
+        }
+        let listed = e.ty.params.iter().flat_map(|(_, t)| listed_handles(t));
+        if listed
+            .into_iter()
+            .any(|h| matches!(h, ValType::Borrow(t) if host(*t)))
+        {
+            bail!(
+                "{} passes a borrow of a resource imported from the host inside a list (not supported yet)",
+                what()
+            );
         }
         let handles = e.ty.params.iter().any(|(_, t)| has_handle(t));
         if handles && e.ty.params.iter().map(|(_, t)| flat_len(t)).sum::<usize>() > 16 {
@@ -169,6 +193,37 @@ impl Resources {
         out
     }
 
+    /// Records the host resource types the wrapper imported (`handles`:
+    /// table type → imported type) and checks that every host resource a
+    /// root export passes handles of is among them.
+    pub fn import_host_types(&mut self, plan: &Plan, handles: &[(usize, u32)]) -> Result<()> {
+        let resource = |t: usize| plan.resource_tables[t].map(|t| t.resource);
+        for &(t, ty) in handles {
+            if let Some(r) = resource(t)
+                && plan.resources[r].host.is_some()
+                && !self.host_types.iter().any(|(s, _)| *s == r)
+            {
+                self.host_types.push((r, ty));
+            }
+        }
+        for e in &plan.exports {
+            let top = e.ty.params.iter().map(|(_, t)| t).chain(&e.ty.result);
+            for h in top.flat_map(ValType::handles) {
+                if let ValType::Own(t) | ValType::Borrow(t) = h
+                    && let Some(r) = resource(*t)
+                    && plan.resources[r].host.is_some()
+                    && !self.host_types.iter().any(|(s, _)| *s == r)
+                {
+                    bail!(
+                        "root export `{}` passes a handle of a host resource no component calls a host function with or drops (not supported yet)",
+                        e.name
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The core function to lift for `export`: the fused module's own, or a
     /// boundary shim when the export passes handles; with the post-return
     /// to lift it with instead of the fused module's `post_return` (the
@@ -214,12 +269,11 @@ impl Resources {
         for (name, index) in &mut wrapper {
             let (op, r) = name.split_at(name.find(|c: char| c.is_ascii_digit()).unwrap());
             let r: usize = r.parse().expect("builtin names end in a resource index");
-            let local = self
-                .defined
-                .iter()
+            let local = (self.defined.iter())
                 .find(|d| d.resource == r)
-                .expect("checked: handles are of exported resources")
-                .local;
+                .map(|d| d.local)
+                .or_else(|| self.host_types.iter().find(|(s, _)| *s == r).map(|p| p.1))
+                .expect("checked: handles are of exported or imported resources");
             *index = match op {
                 "new" => b.resource_new(local),
                 "rep" => b.resource_rep(local),
@@ -253,6 +307,34 @@ impl Resources {
             post_return.map(|_| b.core_alias_export(None, instance, "post", ExportKind::Func));
         Ok((f, post))
     }
+}
+
+/// The handles inside the lists of `ty` (not those passed flat).
+pub fn listed_handles(ty: &ValType) -> Vec<&ValType> {
+    flat_handles_or_lists(ty, true)
+}
+
+/// The handles of `ty` outside lists, in the order the walker
+/// (`wrap::convert`) visits them.
+pub fn flat_handles(ty: &ValType) -> Vec<&ValType> {
+    flat_handles_or_lists(ty, false)
+}
+
+/// The handles of `ty` outside lists, or (`lists`) inside them.
+fn flat_handles_or_lists(ty: &ValType, lists: bool) -> Vec<&ValType> {
+    let children: Vec<&ValType> = match ty {
+        ValType::Own(_) | ValType::Borrow(_) => return if lists { vec![] } else { vec![ty] },
+        ValType::List(t) => return if lists { t.handles() } else { vec![] },
+        ValType::Option(t) => vec![&**t],
+        ValType::Record(fs) => fs.iter().map(|(_, t)| t).collect(),
+        ValType::Tuple(ts) => ts.iter().collect(),
+        ValType::Variant(cs) => cs.iter().flat_map(|(_, t)| t).collect(),
+        ValType::Result { ok, err } => ok.iter().chain(err).map(|t| &**t).collect(),
+        _ => vec![],
+    };
+    (children.into_iter())
+        .flat_map(|t| flat_handles_or_lists(t, lists))
+        .collect()
 }
 
 /// Whether `ty` is or contains a handle.

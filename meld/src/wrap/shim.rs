@@ -17,6 +17,7 @@
 //! module then also imports as `fused.<memory>`.
 
 use super::convert::{Convert, Walker};
+use super::resources;
 use crate::plan::{Plan, RootExport, ValType};
 use crate::runtime::resources::boundary::{BoundaryFn, SUPPRESS};
 use anyhow::{Result, bail};
@@ -105,13 +106,19 @@ pub fn module(
     let mut imps = Imports::default();
     let original = imps.func("fused", "f".to_string(), 0);
     let resource = |t: usize| plan.resource_tables[t].expect("checked").resource;
+    let host = |t: usize| plan.resources[resource(t)].host.is_some();
 
     let n = params.len() as u32;
     let nr = results.len() as u32;
-    // Locals after the parameters: the results, `tmp`, `handle`, then the
-    // walker's.
+    // Locals after the parameters: the results, `tmp`, `handle`, the
+    // borrows of host resources to drop after the call, then the walker's.
     let (tmp, handle) = (n + nr, n + nr + 1);
-    let mut w = Walker::new(n + nr + 2);
+    let host_borrows = (export.ty.params.iter())
+        .flat_map(|(_, t)| resources::flat_handles(t))
+        .filter(|h| matches!(h, ValType::Borrow(t) if host(*t)))
+        .count() as u32;
+    let mut saved: Vec<(u32, usize)> = Vec::new();
+    let mut w = Walker::new(n + nr + 2 + host_borrows);
     let at: u32 = export
         .ty
         .params
@@ -132,6 +139,17 @@ pub fn module(
     }
     {
         let mut lower = |ty: &ValType, code: &mut Vec<I<'static>>| match ty {
+            // The host's handle, a handle of the wrapper's table, is the rep.
+            ValType::Own(t) if host(*t) => {
+                let lower = imps.func("fused", BoundaryFn::LowerOwn(*t).export_name(), 1);
+                code.push(I::Call(lower));
+            }
+            ValType::Borrow(t) if host(*t) => {
+                let local = n + nr + 2 + saved.len() as u32;
+                saved.push((local, resource(*t)));
+                let lower = imps.func("fused", BoundaryFn::LowerBorrow(*t).export_name(), 1);
+                code.extend([I::LocalTee(local), I::Call(lower)]);
+            }
             ValType::Own(t) => {
                 let rr = resource(*t);
                 let rep = imps.func("wrapper", format!("rep{rr}"), 1);
@@ -176,14 +194,30 @@ pub fn module(
         let exit = imps.func("fused", BoundaryFn::Exit.export_name(), 3);
         w.code.push(I::Call(exit));
     }
+    // The wrapper's borrows of host resources end with the call (0: a
+    // variant case not taken; handles start at 1).
+    for &(local, r) in &saved {
+        let drop = imps.func("wrapper", format!("drop{r}"), 2);
+        w.code.extend([
+            I::LocalGet(local),
+            I::If(wasm_encoder::BlockType::Empty),
+            I::LocalGet(local),
+            I::Call(drop),
+            I::End,
+        ]);
+    }
     if let Some(ty) = &export.ty.result {
         let mut lift = |ty: &ValType, code: &mut Vec<I<'static>>| {
             let ValType::Own(t) = ty else {
                 unreachable!("resources::check: results hold own handles only")
             };
             let lift = imps.func("fused", BoundaryFn::LiftOwn(*t).export_name(), 1);
-            let new = imps.func("wrapper", format!("new{}", resource(*t)), 1);
-            code.extend([I::Call(lift), I::Call(new)]);
+            code.push(I::Call(lift));
+            // A host resource's rep is already the wrapper's own handle.
+            if !host(*t) {
+                let new = imps.func("wrapper", format!("new{}", resource(*t)), 1);
+                code.push(I::Call(new));
+            }
         };
         if flat_len(ty) <= 1 {
             w.flat(ty, n, &mut lift as &mut Convert)?;
@@ -212,7 +246,7 @@ pub fn module(
     let locals: Vec<(u32, CoreType)> = results
         .iter()
         .map(|t| (1, *t))
-        .chain([(2 + w.added, CoreType::I32)])
+        .chain([(2 + host_borrows + w.added, CoreType::I32)])
         .collect();
     let mut body = Function::new(locals);
     for i in &w.code {
