@@ -16,8 +16,9 @@
 //! the host's handles as reps, host functions passing handles are called
 //! through converting functions ([`runtime::resources::host_call`]), and
 //! `--component` re-imports the resource types ([`wrap`]); root functions
-//! may take and return their handles (not yet functions of exported
-//! instances, see [`wrap::resources`]). Handles inside
+//! and functions of exported instances (e.g. wasi:http's
+//! `incoming-handler.handle`) may take and return their handles (see
+//! [`wrap::resources`]). Handles inside
 //! compound types (options, lists, records, ...) are supported in root
 //! exports, not yet in host imports.
 //!

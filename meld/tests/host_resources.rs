@@ -3,7 +3,8 @@
 //! (`tests/host/*.wat`), run against a host written with wasmtime's
 //! `Linker` that records every call and destructor run. The composed and
 //! the fused (`--component`) forms must make the same host calls, return
-//! the same values (inner handle numbers included) and trap alike.
+//! the same values (inner handle numbers included) and trap alike, whether
+//! called at the root or inside an exported interface.
 
 use anyhow::{Context, Result, ensure};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -31,6 +32,9 @@ fn main() {
         }),
         Trial::test("host_resources::root_export_handles", move || {
             check(root_export_handles("export-handles.wat"))
+        }),
+        Trial::test("host_resources::interface_export_handles", move || {
+            check(interface_export_handles("export-interface-handles.wat"))
         }),
         Trial::test("host_resources::core_module_imports", move || {
             check(core_imports("files.wat"))
@@ -162,6 +166,78 @@ fn drive_exports(component: &[u8]) -> wasmtime::Result<Vec<String>> {
     let k = host_file(&mut store, 13)?;
     call(&mut store, "hold", vec![k])?;
     Ok(std::mem::take(&mut store.data_mut().log))
+}
+
+/// Drives the functions of the exported interface `test:app/handler` of
+/// `export-interface-handles.wat`, by name, passing host files in and out;
+/// returns the log with each call's results or trap.
+fn drive_interface(component: &[u8]) -> wasmtime::Result<Vec<String>> {
+    let (engine, linker) = host()?;
+    let component = Component::new(&engine, component)?;
+    let mut store = Store::new(&engine, Host::default());
+    let instance = linker.instantiate(&mut store, &component)?;
+    let (_, iface) = instance
+        .get_export(&mut store, None, "test:app/handler")
+        .context_err("test:app/handler")?;
+    let call =
+        |store: &mut Store<Host>, name: &str, args: Vec<Val>| -> wasmtime::Result<Option<Val>> {
+            let (_, index) = instance
+                .get_export(&mut *store, Some(&iface), name)
+                .context_err(name)?;
+            let f = instance.get_func(&mut *store, index).context_err(name)?;
+            let mut out = vec![Val::Bool(false); f.ty(&*store).results().len()];
+            let outcome = f.call(&mut *store, &args, &mut out);
+            let out = out.pop();
+            let line = match (&outcome, &out) {
+                (Err(_), _) => format!("{name} trapped"),
+                (Ok(()), Some(Val::Resource(r))) => format!(
+                    "{name} = file {} owned {}",
+                    r.ty() == ResourceType::host::<File>(),
+                    r.owned()
+                ),
+                (Ok(()), out) => format!("{name} = {out:?}"),
+            };
+            store.data_mut().log.push(line);
+            if outcome.is_ok() { Ok(out) } else { Ok(None) }
+        };
+    let made = call(&mut store, "make", vec![])?.context_err("make")?;
+    call(&mut store, "inspect", vec![made.clone()])?;
+    call(&mut store, "handle", vec![made])?;
+    let f = host_file(&mut store, 7)?;
+    call(&mut store, "inspect", vec![f.clone()])?;
+    call(&mut store, "handle", vec![f])?;
+    let g = host_file(&mut store, 9)?;
+    call(&mut store, "handle", vec![g])?;
+    let made = call(&mut store, "make", vec![])?.context_err("make")?;
+    call(&mut store, "discard", vec![made])?;
+    let h = host_file(&mut store, 11)?;
+    call(&mut store, "discard", vec![h])?;
+    Ok(std::mem::take(&mut store.data_mut().log))
+}
+
+/// An exported interface whose functions pass host handles behaves alike
+/// composed and fused.
+fn interface_export_handles(file: &str) -> Result<()> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/host")
+        .join(file);
+    let composed = wat::parse_file(&path).with_context(|| format!("assembling {file}"))?;
+    let expected = drive_interface(&composed)
+        .map_err(anyhow::Error::from)
+        .context("the composed component")?;
+    ensure!(
+        expected.iter().any(|l| l.starts_with("drop(rep")),
+        "the composition itself ran no destructor: {expected:#?}"
+    );
+    let fused = meld::Fuser::new().component(true).fuse(&composed)?;
+    let results = drive_interface(&fused.bytes)
+        .map_err(anyhow::Error::from)
+        .context("the fused component")?;
+    ensure!(
+        results == expected,
+        "fused:\n{results:#?}\ncomposed:\n{expected:#?}"
+    );
+    Ok(())
 }
 
 /// `Option` to a wasmtime error naming the call.

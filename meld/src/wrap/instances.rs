@@ -12,8 +12,18 @@
 //! methods (`[constructor]r`), whose resource must be named in the
 //! exporting context.
 //!
-//! Restrictions: a function of an interface may only pass handles of
-//! resources that interface exports; otherwise it is an error.
+//! Handles of resources imported from the host (e.g. wasi:http's
+//! `incoming-handler.handle(request: own<incoming-request>, ..)`) are
+//! supported too: the nested component imports each such resource type as
+//! a `(sub resource)` (by position, `import-host-type-r<N>`), the wrapper
+//! passes its re-imported host type, and the nested component's function
+//! types refer to that import (it does not export it: the host's interface
+//! defines it).
+//!
+//! Restrictions: a function or type of an interface may only pass handles
+//! of resources that interface exports or that the wrapper imports from
+//! the host; otherwise (e.g. a resource another exported interface
+//! defines) it is an error.
 
 use super::types::{IMPORT_TYPE, Naming, TypeEncoder};
 use crate::plan::{FuncType, Plan, ValType};
@@ -41,7 +51,7 @@ pub fn export(
     outer: &mut TypeEncoder,
     iface: &Interface,
 ) -> Result<()> {
-    check(plan, iface)?;
+    let host = check(plan, outer, iface)?;
     let mut n = ComponentBuilder::default();
     let mut args: Vec<(String, ComponentExportKind, u32)> = Vec::new();
     let mut imp = TypeEncoder::new(Naming::Import, Vec::new());
@@ -51,6 +61,14 @@ pub fn export(
         let i = n.import(&import, ComponentTypeRef::Type(TypeBounds::SubResource));
         imp.handles.extend(tables(plan, r).map(|t| (t, i)));
         resources.push(i);
+        args.push((import, ComponentExportKind::Type, wrapper));
+    }
+    let mut host_types = Vec::new();
+    for (k, &(r, wrapper)) in host.iter().enumerate() {
+        let import = format!("import-host-type-r{k}");
+        let i = n.import(&import, ComponentTypeRef::Type(TypeBounds::SubResource));
+        imp.handles.extend(tables(plan, r).map(|t| (t, i)));
+        host_types.extend(tables(plan, r).map(|t| (t, i)));
         args.push((import, ComponentExportKind::Type, wrapper));
     }
     for &(name, ty) in &iface.types {
@@ -72,7 +90,7 @@ pub fn export(
         ));
     }
 
-    let mut exp = TypeEncoder::default();
+    let mut exp = TypeEncoder::new(Naming::Export, host_types);
     for (&(name, r, _), &i) in iface.resources.iter().zip(&resources) {
         let e = n.export(name, ComponentExportKind::Type, i, None);
         exp.handles.extend(tables(plan, r).map(|t| (t, e)));
@@ -95,23 +113,40 @@ pub fn export(
     Ok(())
 }
 
-/// Checks that every handle `iface`'s functions pass is of a resource it
-/// exports.
-fn check(plan: &Plan, iface: &Interface) -> Result<()> {
-    for &(name, ty, _) in &iface.funcs {
-        for ty in ty.params.iter().map(|(_, t)| t).chain(&ty.result) {
-            if let ValType::Own(t) | ValType::Borrow(t) = ty {
-                let r = plan.resource_tables[*t].map(|t| t.resource);
-                if !iface.resources.iter().any(|(_, s, _)| Some(*s) == r) {
-                    bail!(
-                        "export `{name}` of `{}` passes a handle of a resource the instance does not export (not supported yet)",
-                        iface.name
-                    );
+/// Checks that every handle `iface`'s functions and types pass is of a
+/// resource it exports or of a host resource the wrapper imported (type in
+/// `outer`); returns those host resources with the wrapper's types.
+fn check(plan: &Plan, outer: &TypeEncoder, iface: &Interface) -> Result<Vec<(usize, u32)>> {
+    let mut host = Vec::new();
+    let funcs = iface.funcs.iter().flat_map(|&(name, ty, _)| {
+        let tys = ty.params.iter().map(|(_, t)| t).chain(&ty.result);
+        tys.map(move |t| (name, t))
+    });
+    let types = iface.types.iter().map(|&(name, ty)| (name, ty));
+    for (name, ty) in funcs.chain(types) {
+        for h in ty.handles() {
+            let (ValType::Own(t) | ValType::Borrow(t)) = h else {
+                continue;
+            };
+            let r = plan.resource_tables[*t].map(|t| t.resource);
+            if iface.resources.iter().any(|(_, s, _)| Some(*s) == r) {
+                continue;
+            }
+            let wrapper = outer.handles.iter().find(|(u, _)| u == t).map(|(_, w)| *w);
+            match (r, wrapper) {
+                (Some(r), Some(w)) if plan.resources[r].host.is_some() => {
+                    if !host.iter().any(|(s, _)| *s == r) {
+                        host.push((r, w));
+                    }
                 }
+                _ => bail!(
+                    "export `{name}` of `{}` passes a handle of a resource neither the instance exports nor the host provides (not supported yet)",
+                    iface.name
+                ),
             }
         }
     }
-    Ok(())
+    Ok(host)
 }
 
 /// The resource table types of plan resource `r`.

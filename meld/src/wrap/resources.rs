@@ -23,8 +23,8 @@
 //! handles.
 //!
 //! Handles of resources imported from the host (re-imported by
-//! `wrap::host`) are supported in root functions too (not yet in exported
-//! instances, see `wrap::instances`): the inner handle's rep is the
+//! `wrap::host`) are supported in root functions and in functions of
+//! exported instances (see `wrap::instances`): the inner handle's rep is the
 //! wrapper's handle, so an own parameter enters the inner table with the
 //! wrapper's handle as rep, an own result leaves it and returns its rep,
 //! and a borrow parameter becomes an inner borrow in the call's scope whose
