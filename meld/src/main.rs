@@ -19,7 +19,7 @@ enum Command {
     /// Fuse a component into one core module (or, with --component, a
     /// component wrapping it).
     Fuse {
-        /// The input component (`-` reads stdin).
+        /// The input component, binary or text format (`-` reads stdin).
         input: PathBuf,
         /// Where to write the output (`-` writes stdout).
         #[arg(short, long)]
@@ -31,7 +31,7 @@ enum Command {
     },
     /// Print the flattened plan of a component.
     Inspect {
-        /// The input component (`-` reads stdin).
+        /// The input component, binary or text format (`-` reads stdin).
         input: PathBuf,
     },
 }
@@ -73,15 +73,21 @@ fn run(cli: Cli) -> Result<()> {
     Ok(())
 }
 
+/// Reads the input; the text format (`.wat`) is parsed to binary, as
+/// wasm-tools does.
 fn read(path: &Path) -> Result<Vec<u8>> {
-    if path == Path::new("-") {
+    let bytes = if path == Path::new("-") {
         let mut bytes = Vec::new();
         std::io::stdin()
             .read_to_end(&mut bytes)
             .context("reading stdin")?;
-        return Ok(bytes);
-    }
-    std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+        bytes
+    } else {
+        std::fs::read(path).with_context(|| format!("reading {}", path.display()))?
+    };
+    let bytes = wat::parse_bytes(&bytes)
+        .with_context(|| format!("parsing {} as the text format", path.display()))?;
+    Ok(bytes.into_owned())
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {

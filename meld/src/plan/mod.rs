@@ -14,6 +14,8 @@
 
 use std::fmt;
 
+mod display;
+
 /// The flattened component.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
@@ -510,7 +512,7 @@ impl fmt::Display for Plan {
             let from = h.instance.as_deref().unwrap_or("<root>");
             writeln!(
                 f,
-                "  host{i}: {from} {}: {:?} with {:?}",
+                "  host{i}: {from} {}: {} with {}",
                 h.name, h.ty, h.options
             )?;
         }
@@ -547,7 +549,7 @@ impl fmt::Display for Plan {
         }
         writeln!(f, "root type exports:")?;
         for (name, ty) in &self.type_exports {
-            writeln!(f, "  {name}: {ty:?}")?;
+            writeln!(f, "  {name}: {ty}")?;
         }
         for (name, table) in &self.resource_exports {
             writeln!(f, "  {name}: resource (table type {table})")?;
@@ -556,7 +558,7 @@ impl fmt::Display for Plan {
         for e in &self.exports {
             writeln!(
                 f,
-                "  {}: {:?} = lift {} with {:?}",
+                "  {}: {} = lift {} with {}",
                 e.name, e.ty, e.func, e.options
             )?;
         }
