@@ -20,7 +20,8 @@
 //! `incoming-handler.handle`) may take and return their handles (see
 //! [`wrap::resources`]). Handles inside
 //! compound types (options, lists, records, ...) are supported in root
-//! exports, not yet in host imports.
+//! exports and in host imports (except in host imports' list parameters and
+//! where a variant joins a handle with another flat type).
 //!
 //! Instances exported at the root (interfaces such as `my:pkg/api` or
 //! `wasi:cli/run@0.2.0`) are supported: with `--component` the wrapper

@@ -12,6 +12,9 @@ use std::collections::HashMap;
 use wasmtime::component::{Component, Linker, Resource, ResourceType, Val};
 use wasmtime::{Config, Engine, Store};
 
+#[path = "host/nested.rs"]
+mod nested;
+
 /// The host's resource type.
 struct File;
 
@@ -35,6 +38,12 @@ fn main() {
         }),
         Trial::test("host_resources::interface_export_handles", move || {
             check(interface_export_handles("export-interface-handles.wat"))
+        }),
+        Trial::test("host_resources::nested_handles", move || {
+            check(nested_handles("nested-handles.wat"))
+        }),
+        Trial::test("host_resources::joined_handle_is_an_error", move || {
+            check(joined_handle("joined-handle.wat"))
         }),
         Trial::test("host_resources::core_module_imports", move || {
             check(core_imports("files.wat"))
@@ -106,6 +115,7 @@ fn host() -> wasmtime::Result<(Engine, Linker<Host>)> {
         ));
         Ok((n.unwrap_or(0) + 2,))
     })?;
+    nested::define(&mut files)?;
     Ok((engine, linker))
 }
 
@@ -237,6 +247,62 @@ fn interface_export_handles(file: &str) -> Result<()> {
         results == expected,
         "fused:\n{results:#?}\ncomposed:\n{expected:#?}"
     );
+    Ok(())
+}
+
+/// Host functions passing handles inside compound types behave alike
+/// composed and fused: `run`'s results and the host's log.
+fn nested_handles(file: &str) -> Result<()> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/host")
+        .join(file);
+    let composed = wat::parse_file(&path).with_context(|| format!("assembling {file}"))?;
+    let run = |bytes: &[u8]| -> wasmtime::Result<Vec<String>> {
+        let (engine, linker) = host()?;
+        let component = Component::new(&engine, bytes)?;
+        let mut store = Store::new(&engine, Host::default());
+        let instance = linker.instantiate(&mut store, &component)?;
+        let f = instance.get_func(&mut store, "run").context_err("run")?;
+        let mut out = vec![Val::Bool(false)];
+        f.call(&mut store, &[], &mut out)?;
+        store.data_mut().log.push(format!("run = {out:?}"));
+        Ok(std::mem::take(&mut store.data_mut().log))
+    };
+    let expected = run(&composed)
+        .map_err(anyhow::Error::from)
+        .context("the composed component")?;
+    ensure!(
+        expected.iter().any(|l| l.starts_with("open(0) = err"))
+            && expected
+                .iter()
+                .filter(|l| l.starts_with("drop(rep"))
+                .count()
+                == 3,
+        "the composition itself did not run as planned: {expected:#?}"
+    );
+    let fused = meld::Fuser::new().component(true).fuse(&composed)?;
+    let results = run(&fused.bytes)
+        .map_err(anyhow::Error::from)
+        .context("the fused component")?;
+    ensure!(
+        results == expected,
+        "fused:\n{results:#?}\ncomposed:\n{expected:#?}"
+    );
+    Ok(())
+}
+
+/// A handle joined with another flat type in a host import's variant
+/// parameter is a clear error, not a panic or a wrong conversion.
+fn joined_handle(file: &str) -> Result<()> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/host")
+        .join(file);
+    let composed = wat::parse_file(&path).with_context(|| format!("assembling {file}"))?;
+    let Err(e) = meld::Fuser::new().component(true).fuse(&composed) else {
+        anyhow::bail!("fusing succeeded");
+    };
+    let e = format!("{e:#}");
+    ensure!(e.contains("joined with another case"), "error: {e}");
     Ok(())
 }
 

@@ -163,12 +163,11 @@ pub fn merge(plan: &Plan) -> Result<Merged> {
                 let (raw, _) = layout.intrinsics[import]
                     .as_ref()
                     .context("a host call without its import")?;
-                let body = runtime::resources::host_call(
-                    &layout.resources,
-                    &plan.host_imports[host].ty,
-                    ty,
-                    *raw,
-                );
+                let hi = &plan.host_imports[host];
+                let memory = hi.options.memory.map(|m| memories[m]);
+                let body =
+                    runtime::resources::host_call(&layout.resources, &hi.ty, ty, *raw, memory)
+                        .with_context(|| format!("host import `{}`", hi.name))?;
                 s.funcs.function(type_index);
                 s.code.function(&body);
                 continue;

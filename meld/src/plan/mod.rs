@@ -180,8 +180,8 @@ pub enum Intrinsic {
     /// A lowered host function: index into [`Plan::host_imports`]. It is
     /// an import of the fused module.
     HostImport(usize),
-    /// A lowered host function that passes handles at the top level of its
-    /// parameters or result: converts them between the caller's table and
+    /// A lowered host function that passes handles in its parameters or
+    /// result (also inside compound types): converts them between the caller's table and
     /// the host's handles, around a call to `import` (an
     /// [`Intrinsic::HostImport`] of the same host import).
     HostCall {

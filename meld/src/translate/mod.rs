@@ -9,13 +9,14 @@
 //! Resources defined inside the composition become [`plan::Resource`]s and
 //! [`plan::ResourceTable`]s (see [`resources`]).
 //!
-//! Host imports that pass handles at the top level (own and borrow
-//! parameters, an own result) become [`Intrinsic::HostCall`]s around the raw
+//! Host imports that pass handles (own and borrow parameters, own results,
+//! also inside compound types) become [`Intrinsic::HostCall`]s around the raw
 //! import.
 //!
 //! Not supported yet (each is an error naming the construct): host imports
 //! nested deeper than one instance, host imports with handles inside
-//! compound types, imported core modules, everything async
+//! list parameters or joined with other flat types in a variant, imported
+//! core modules, everything async
 //! (tasks, streams, futures, error-context), threads, GC-typed options,
 //! memory64 transcoding, exported core modules, instances exported inside
 //! exported instances, type exports other than value types and resources.
@@ -260,24 +261,34 @@ fn root_export(
     Ok(())
 }
 
-/// Whether host import type `ty` passes handles, all of which must be at the
-/// top level of parameters passed flat or of the result.
+/// Whether host import type `ty` passes handles: anywhere in the result,
+/// in parameters passed flat but not inside lists, and never where a
+/// variant joins a handle with another flat type.
 fn host_handles(ty: &FuncType) -> Result<bool> {
-    let top = ty.params.iter().map(|(_, t)| t).chain(&ty.result);
-    let mut any = false;
-    for t in top {
-        match t {
-            ValType::Own(_) | ValType::Borrow(_) => any = true,
-            t if t.has_handle() => {
-                bail!("it passes a handle inside a compound type (not supported yet)")
-            }
-            _ => {}
-        }
+    let any = ty
+        .params
+        .iter()
+        .map(|(_, t)| t)
+        .chain(&ty.result)
+        .any(ValType::has_handle);
+    if !any {
+        return Ok(false);
     }
-    if any && ty.params.iter().map(|(_, t)| t.flat_len()).sum::<usize>() > 16 {
+    if ty.params.iter().map(|(_, t)| t.flat_len()).sum::<usize>() > 16 {
         bail!("it passes handles with parameters passed through memory (not supported yet)");
     }
-    Ok(any)
+    let mut walker = crate::wrap::convert::Walker::new(0);
+    for (_, t) in &ty.params {
+        if t.handles().is_empty() {
+            continue;
+        }
+        walker.uses_memory = false;
+        walker.flat(t, 0, &mut |_: &ValType, _: &mut Vec<_>| {})?;
+        if walker.uses_memory {
+            bail!("it passes a handle inside a list parameter (not supported yet)");
+        }
+    }
+    Ok(true)
 }
 
 fn canon_options(

@@ -2,7 +2,8 @@
 //! the boundary shims ([`super::shim`]): handles in flattened locals
 //! (records, tuples, the payloads of variants, options and results) and in
 //! linear memory (list elements, results returned through memory), walking
-//! lists with a loop. What one handle becomes is the caller's business: a
+//! lists with a loop. Also used for host calls passing handles of host
+//! resources ([`crate::runtime::resources::host_call`]). What one handle becomes is the caller's business: a
 //! callback emits the conversion of the `i32` on top of the stack.
 //!
 //! Restriction: a handle in a variant's flattened payload must sit where
@@ -26,8 +27,10 @@ pub struct Walker {
     /// The number of `i32` locals added, numbered from the first local
     /// given to [`Walker::new`].
     pub added: u32,
-    /// Whether the code reads or writes memory 0.
+    /// Whether the code reads or writes memory.
     pub uses_memory: bool,
+    /// The memory values live in (0 unless set).
+    pub memory: u32,
 }
 
 impl Walker {
@@ -38,6 +41,7 @@ impl Walker {
             next_local: first_local,
             added: 0,
             uses_memory: false,
+            memory: 0,
         }
     }
 
@@ -103,16 +107,17 @@ impl Walker {
     }
 
     /// Converts the handles of the `ty` stored at address `addr` (a local)
-    /// plus `offset` in memory 0.
+    /// plus `offset` in [`Walker::memory`].
     pub fn mem(&mut self, ty: &ValType, addr: u32, offset: u32, conv: &mut Convert) -> Result<()> {
         if !ty.has_handle() {
             return Ok(());
         }
         self.uses_memory = true;
+        let memory_index = self.memory;
         let at = |offset: u32, align: u32| MemArg {
             offset: u64::from(offset),
             align,
-            memory_index: 0,
+            memory_index,
         };
         match ty {
             ValType::Own(_) | ValType::Borrow(_) => {

@@ -4,20 +4,20 @@
 //! interface. A resource imported from the host is re-imported as a
 //! `(sub resource)` type (exported by its interface's instance type, or
 //! imported at the root), and the function types that pass its handles
-//! refer to it, so the wrapper hands the host's handles through unchanged.
+//! refer to it, so the wrapper hands the host's handles through unchanged
+//! (also inside compound types, see [`super::host_types`]).
 //!
 //! Restrictions: an interface whose functions use a resource of another
 //! interface needs that interface to define a resource itself or to come
 //! later in first-use order (interfaces defining resources are imported
 //! first); otherwise it is an error.
 
-use super::TypeEncoder;
 use super::imports::Need;
+use super::{TypeEncoder, host_types};
 use crate::plan::{Plan, ValType};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use wasm_encoder::{
-    Alias, ComponentBuilder, ComponentExportKind, ComponentOuterAliasKind, ComponentTypeRef,
-    ComponentValType, InstanceType, TypeBounds,
+    ComponentBuilder, ComponentExportKind, ComponentTypeRef, InstanceType, TypeBounds,
 };
 
 /// What is imported from one instance (`None`: the root).
@@ -51,7 +51,8 @@ pub fn import(
                 if !g.funcs.iter().any(|(n, _)| *n == host.name) {
                     g.funcs.push((host.name.as_str(), h));
                 }
-                for t in host.ty.params.iter().map(|(_, t)| t).chain(&host.ty.result) {
+                let top = host.ty.params.iter().map(|(_, t)| t).chain(&host.ty.result);
+                for t in top.flat_map(ValType::handles) {
                     if let ValType::Own(t) | ValType::Borrow(t) = t {
                         let r = resource(plan, *t);
                         let g = group(&mut groups, host_of(r)?.instance.as_deref());
@@ -89,6 +90,7 @@ pub fn import(
             Some(instance) => {
                 let mut it = InstanceType::new();
                 let mut local: Vec<(usize, u32)> = Vec::new();
+                let mut named = 0;
                 for &r in &g.resources {
                     let name = host_of(r)?.name.as_str();
                     it.export(name, ComponentTypeRef::Type(TypeBounds::SubResource));
@@ -96,46 +98,24 @@ pub fn import(
                 }
                 for &(name, h) in &g.funcs {
                     let ty = &plan.host_imports[h].ty;
-                    let mut val = |it: &mut InstanceType,
-                                   t: &ValType|
-                     -> Result<ComponentValType> {
-                        let outer = |it: &mut InstanceType, index: u32| {
-                            it.alias(Alias::Outer {
-                                kind: ComponentOuterAliasKind::Type,
-                                count: 1,
-                                index,
-                            });
-                            it.type_count() - 1
-                        };
-                        let (ValType::Own(u) | ValType::Borrow(u)) = t else {
-                            return Ok(match types.val(b, t) {
-                                ComponentValType::Type(i) => ComponentValType::Type(outer(it, i)),
-                                p => p,
-                            });
-                        };
-                        let r = resource(plan, *u);
-                        let res = match local.iter().find(|(s, _)| *s == r) {
-                            Some((_, i)) => *i,
-                            None => match resources.iter().find(|(s, _)| *s == r) {
-                                Some((_, i)) => outer(it, *i),
-                                None => bail!(
-                                    "host function `{name}` of `{instance}` uses a resource of an interface imported later (not supported yet)"
-                                ),
-                            },
-                        };
-                        let enc = it.ty().defined_type();
-                        match t {
-                            ValType::Own(_) => enc.own(res),
-                            _ => enc.borrow(res),
-                        }
-                        Ok(ComponentValType::Type(it.type_count() - 1))
+                    let mut cx = host_types::Cx {
+                        b: &mut *b,
+                        types: &mut *types,
+                        plan,
+                        local: &local,
+                        outer: &resources,
+                        what: (name, instance),
+                        named,
                     };
+                    let mut val =
+                        |it: &mut InstanceType, t: &ValType| host_types::val(&mut cx, it, t);
                     let params = ty
                         .params
                         .iter()
                         .map(|(n, t)| Ok((n.as_str(), val(&mut it, t)?)))
                         .collect::<Result<Vec<_>>>()?;
                     let result = ty.result.as_ref().map(|t| val(&mut it, t)).transpose()?;
+                    named = cx.named;
                     it.ty().function().params(params).result(result);
                     it.export(name, ComponentTypeRef::Func(it.type_count() - 1));
                 }
@@ -190,7 +170,7 @@ fn group<'a, 'b>(groups: &'b mut Vec<Group<'a>>, instance: Option<&'a str>) -> &
 }
 
 /// The plan resource of table type `t` (which the translator checked exists).
-fn resource(plan: &Plan, t: usize) -> usize {
+pub(super) fn resource(plan: &Plan, t: usize) -> usize {
     plan.resource_tables[t]
         .expect("handles name runtime table types")
         .resource

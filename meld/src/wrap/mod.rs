@@ -20,9 +20,10 @@
 //! others used by an exported or imported function are exported at the root
 //! under generated names (`meld-t<N>`).
 
-mod abi;
-mod convert;
+pub(crate) mod abi;
+pub(crate) mod convert;
 mod host;
+mod host_types;
 mod imports;
 mod instances;
 pub mod resources;

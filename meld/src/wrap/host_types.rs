@@ -1,0 +1,149 @@
+//! Value types of host functions inside the instance type of an imported
+//! interface ([`super::host`]): handles refer to the instance type's own
+//! resource exports (or an outer one), so compound types containing them
+//! (lists, options, results, tuples, records, variants) are defined inside
+//! the instance type too; records and variants are exported there under
+//! generated names (`meld-h<N>`), as validation requires; so are enums and
+//! flags, and types containing any of them. Other types are defined in the
+//! wrapper and aliased in.
+
+use super::TypeEncoder;
+use crate::plan::{Plan, ValType};
+use anyhow::{Result, bail};
+use wasm_encoder::{
+    Alias, ComponentBuilder, ComponentOuterAliasKind, ComponentTypeRef, ComponentValType,
+    InstanceType, TypeBounds,
+};
+
+/// What defining a type inside one instance type needs.
+pub struct Cx<'a, 'b> {
+    pub b: &'a mut ComponentBuilder,
+    pub types: &'a mut TypeEncoder,
+    pub plan: &'a Plan,
+    /// Resources the instance type exports, with their index in it.
+    pub local: &'a [(usize, u32)],
+    /// Resources imported before, with their index in the wrapper.
+    pub outer: &'a [(usize, u32)],
+    /// The function and instance, for errors.
+    pub what: (&'b str, &'b str),
+    /// Records and variants exported so far.
+    pub named: u32,
+}
+
+fn outer(it: &mut InstanceType, index: u32) -> u32 {
+    it.alias(Alias::Outer {
+        kind: ComponentOuterAliasKind::Type,
+        count: 1,
+        index,
+    });
+    it.type_count() - 1
+}
+
+/// The instance-type-level value type of `t`.
+pub fn val(cx: &mut Cx, it: &mut InstanceType, t: &ValType) -> Result<ComponentValType> {
+    if !t.has_handle() && !t.has_named() {
+        return Ok(match cx.types.val(cx.b, t) {
+            ComponentValType::Type(i) => ComponentValType::Type(outer(it, i)),
+            p => p,
+        });
+    }
+    let opt = |cx: &mut Cx, it: &mut InstanceType, t: Option<&ValType>| {
+        t.map(|t| val(cx, it, t)).transpose()
+    };
+    let mut named = false;
+    match t {
+        ValType::Own(u) | ValType::Borrow(u) => {
+            let r = super::host::resource(cx.plan, *u);
+            let res = match cx.local.iter().find(|(s, _)| *s == r) {
+                Some((_, i)) => *i,
+                None => match cx.outer.iter().find(|(s, _)| *s == r) {
+                    Some((_, i)) => outer(it, *i),
+                    None => {
+                        let (name, instance) = cx.what;
+                        bail!(
+                            "host function `{name}` of `{instance}` uses a resource of an interface imported later (not supported yet)"
+                        )
+                    }
+                },
+            };
+            let enc = it.ty().defined_type();
+            match t {
+                ValType::Own(_) => enc.own(res),
+                _ => enc.borrow(res),
+            }
+        }
+        ValType::List(e) => {
+            let e = val(cx, it, e)?;
+            it.ty().defined_type().list(e);
+        }
+        ValType::Option(e) => {
+            let e = val(cx, it, e)?;
+            it.ty().defined_type().option(e);
+        }
+        ValType::Result { ok, err } => {
+            let (ok, err) = (opt(cx, it, ok.as_deref())?, opt(cx, it, err.as_deref())?);
+            it.ty().defined_type().result(ok, err);
+        }
+        ValType::Tuple(ts) => {
+            let ts = ts
+                .iter()
+                .map(|t| val(cx, it, t))
+                .collect::<Result<Vec<_>>>()?;
+            it.ty().defined_type().tuple(ts);
+        }
+        ValType::Record(fs) => {
+            let fs = fs
+                .iter()
+                .map(|(n, t)| Ok((n.as_str(), val(cx, it, t)?)))
+                .collect::<Result<Vec<_>>>()?;
+            it.ty().defined_type().record(fs);
+            named = true;
+        }
+        ValType::Variant(cs) => {
+            let cs = cs
+                .iter()
+                .map(|(n, t)| Ok((n.as_str(), opt(cx, it, t.as_ref())?)))
+                .collect::<Result<Vec<_>>>()?;
+            it.ty().defined_type().variant(cs);
+            named = true;
+        }
+        ValType::Enum(names) => {
+            it.ty()
+                .defined_type()
+                .enum_type(names.iter().map(String::as_str));
+            named = true;
+        }
+        ValType::Flags(names) => {
+            it.ty()
+                .defined_type()
+                .flags(names.iter().map(String::as_str));
+            named = true;
+        }
+        other => bail!("{other:?} inside an instance type (not supported yet)"),
+    }
+    let mut index = it.type_count() - 1;
+    if named {
+        let name = format!("meld-h{}", cx.named);
+        cx.named += 1;
+        it.export(&name, ComponentTypeRef::Type(TypeBounds::Eq(index)));
+        index = it.type_count() - 1;
+    }
+    Ok(ComponentValType::Type(index))
+}
+
+/// Whether `ty` is or contains a record, variant, enum or flags type.
+trait HasNamed {
+    fn has_named(&self) -> bool;
+}
+
+impl HasNamed for ValType {
+    fn has_named(&self) -> bool {
+        match self {
+            ValType::Record(_) | ValType::Variant(_) | ValType::Enum(_) | ValType::Flags(_) => true,
+            ValType::List(t) | ValType::Option(t) => t.has_named(),
+            ValType::Tuple(ts) => ts.iter().any(ValType::has_named),
+            ValType::Result { ok, err } => [ok, err].into_iter().flatten().any(|t| t.has_named()),
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,97 @@
+;; Host functions of `test:host/files` passing handles of the host resource
+;; `file` inside compound types, as WASI interfaces do: `open` returns
+;; `result<own<file>, error-code>` through memory (an ok and an err case),
+;; `list-files` a `list<own<file>>` (realloc'd in the caller's memory),
+;; `pick` takes an `option<borrow<file>>` (some and none), `give` a
+;; `tuple<u32, own<file>>` and `wrap` returns a `record { f: own<file> }`
+;; flat. `run` returns the inner handles, the error code and what the host
+;; saw, after dropping some handles (the host logs destructors).
+(component
+  (import "test:host/files" (instance $files
+    (export "file" (type $file (sub resource)))
+    (type $ec (enum "not-found" "denied"))
+    (export "error-code" (type $e (eq $ec)))
+    (type $wr (record (field "f" (own $file))))
+    (export "wrapped" (type $w (eq $wr)))
+    (export "[method]file.read" (func (param "self" (borrow $file)) (result u32)))
+    (export "open" (func (param "n" u32) (result (result (own $file) (error $e)))))
+    (export "list-files" (func (param "n" u32) (result (list (own $file)))))
+    (export "pick" (func (param "f" (option (borrow $file))) (result u32)))
+    (export "give" (func (param "p" (tuple u32 (own $file))) (result u32)))
+    (export "wrap" (func (param "n" u32) (result $w)))))
+
+  (component $user
+    (import "files" (instance $files
+      (export "file" (type $file (sub resource)))
+      (type $ec (enum "not-found" "denied"))
+      (export "error-code" (type $e (eq $ec)))
+      (type $wr (record (field "f" (own $file))))
+      (export "wrapped" (type $w (eq $wr)))
+      (export "[method]file.read" (func (param "self" (borrow $file)) (result u32)))
+      (export "open" (func (param "n" u32) (result (result (own $file) (error $e)))))
+      (export "list-files" (func (param "n" u32) (result (list (own $file)))))
+      (export "pick" (func (param "f" (option (borrow $file))) (result u32)))
+      (export "give" (func (param "p" (tuple u32 (own $file))) (result u32)))
+      (export "wrap" (func (param "n" u32) (result $w)))))
+    (alias export $files "file" (type $file))
+    (core module $libc
+      (memory (export "mem") 1)
+      (global $next (mut i32) (i32.const 1024))
+      (func (export "realloc") (param i32 i32 i32 i32) (result i32) (local $p i32)
+        (local.set $p (global.get $next))
+        (global.set $next (i32.add (local.get $p) (local.get 3)))
+        (local.get $p)))
+    (core instance $libc (instantiate $libc))
+    (core func $read (canon lower (func $files "[method]file.read")))
+    (core func $open (canon lower (func $files "open") (memory $libc "mem")))
+    (core func $list (canon lower (func $files "list-files") (memory $libc "mem") (realloc (func $libc "realloc"))))
+    (core func $pick (canon lower (func $files "pick")))
+    (core func $give (canon lower (func $files "give")))
+    (core func $wrap (canon lower (func $files "wrap")))
+    (core func $drop (canon resource.drop $file))
+    (core module $m
+      (import "" "read" (func $read (param i32) (result i32)))
+      (import "" "open" (func $open (param i32 i32)))
+      (import "" "list" (func $list (param i32 i32)))
+      (import "" "pick" (func $pick (param i32 i32) (result i32)))
+      (import "" "give" (func $give (param i32 i32) (result i32)))
+      (import "" "wrap" (func $wrap (param i32) (result i32)))
+      (import "" "drop" (func $drop (param i32)))
+      (import "libc" "mem" (memory 1))
+      (func (export "run") (result i32) (local $a i32) (local $p i32) (local $w i32)
+        (call $open (i32.const 7) (i32.const 200))
+        (i32.store (i32.const 0) (i32.load8_u (i32.const 200)))
+        (local.set $a (i32.load (i32.const 204)))
+        (i32.store (i32.const 4) (local.get $a))
+        (call $open (i32.const 0) (i32.const 208))
+        (i32.store (i32.const 8) (i32.load8_u (i32.const 208)))
+        (i32.store (i32.const 12) (i32.load8_u (i32.const 212)))
+        (call $list (i32.const 3) (i32.const 216))
+        (local.set $p (i32.load (i32.const 216)))
+        (i32.store (i32.const 16) (i32.load (i32.const 220)))
+        (i32.store (i32.const 20) (i32.load (local.get $p)))
+        (i32.store (i32.const 24) (i32.load offset=4 (local.get $p)))
+        (i32.store (i32.const 28) (i32.load offset=8 (local.get $p)))
+        (i32.store (i32.const 32) (call $read (local.get $a)))
+        (i32.store (i32.const 36) (call $pick (i32.const 1) (local.get $a)))
+        (i32.store (i32.const 40) (call $pick (i32.const 0) (i32.const 0)))
+        (i32.store (i32.const 44) (call $give (i32.const 5) (i32.load (local.get $p))))
+        (i32.store (i32.const 48) (call $read (i32.load offset=4 (local.get $p))))
+        (call $drop (i32.load offset=4 (local.get $p)))
+        (call $drop (local.get $a))
+        (local.set $w (call $wrap (i32.const 9)))
+        (i32.store (i32.const 52) (local.get $w))
+        (i32.store (i32.const 56) (call $read (local.get $w)))
+        (call $drop (local.get $w))
+        (i32.const 0)))
+    (core instance $i (instantiate $m
+      (with "libc" (instance $libc))
+      (with "" (instance
+        (export "read" (func $read)) (export "open" (func $open)) (export "list" (func $list))
+        (export "pick" (func $pick)) (export "give" (func $give)) (export "wrap" (func $wrap))
+        (export "drop" (func $drop))))))
+    (type $r (tuple u32 u32 u32 u32 u32 u32 u32 u32 u32 u32 u32 u32 u32 u32 u32))
+    (func (export "run") (result $r) (canon lift (core func $i "run") (memory $libc "mem"))))
+
+  (instance $u (instantiate $user (with "files" (instance $files))))
+  (export "run" (func $u "run")))
