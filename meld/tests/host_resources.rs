@@ -6,12 +6,13 @@
 //! the same values (inner handle numbers included) and trap alike, whether
 //! called at the root or inside an exported interface.
 
-use anyhow::{Context, Result, ensure};
+use anyhow::{Result, ensure};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::collections::HashMap;
 use wasmtime::component::{Component, Linker, Resource, ResourceType, Val};
-use wasmtime::{Config, Engine, Store};
+use wasmtime::{Engine, Store};
 
+mod common;
 #[path = "host/nested.rs"]
 mod nested;
 
@@ -76,9 +77,7 @@ fn drive(component: &[u8]) -> wasmtime::Result<Vec<String>> {
 
 /// The engine and a linker with the host's `test:host/files`.
 fn host() -> wasmtime::Result<(Engine, Linker<Host>)> {
-    let mut config = Config::new();
-    config.wasm_component_model(true).wasm_multi_memory(true);
-    let engine = Engine::new(&config)?;
+    let engine = common::engine()?;
     let mut linker = Linker::<Host>::new(&engine);
     let mut files = linker.instance("test:host/files")?;
     files.resource("file", ResourceType::host::<File>(), |mut cx, rep| {
@@ -228,35 +227,19 @@ fn drive_interface(component: &[u8]) -> wasmtime::Result<Vec<String>> {
 /// An exported interface whose functions pass host handles behaves alike
 /// composed and fused.
 fn interface_export_handles(file: &str) -> Result<()> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/host")
-        .join(file);
-    let composed = wat::parse_file(&path).with_context(|| format!("assembling {file}"))?;
-    let expected = drive_interface(&composed)
-        .map_err(anyhow::Error::from)
-        .context("the composed component")?;
-    ensure!(
-        expected.iter().any(|l| l.starts_with("drop(rep")),
-        "the composition itself ran no destructor: {expected:#?}"
-    );
-    let fused = meld::Fuser::new().component(true).fuse(&composed)?;
-    let results = drive_interface(&fused.bytes)
-        .map_err(anyhow::Error::from)
-        .context("the fused component")?;
-    ensure!(
-        results == expected,
-        "fused:\n{results:#?}\ncomposed:\n{expected:#?}"
-    );
+    common::composed_and_fused(&common::assemble("host", file)?, drive_interface, |log| {
+        ensure!(
+            log.iter().any(|l| l.starts_with("drop(rep")),
+            "no destructor ran: {log:#?}"
+        );
+        Ok(())
+    })?;
     Ok(())
 }
 
 /// Host functions passing handles inside compound types behave alike
 /// composed and fused: `run`'s results and the host's log.
 fn nested_handles(file: &str) -> Result<()> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/host")
-        .join(file);
-    let composed = wat::parse_file(&path).with_context(|| format!("assembling {file}"))?;
     let run = |bytes: &[u8]| -> wasmtime::Result<Vec<String>> {
         let (engine, linker) = host()?;
         let component = Component::new(&engine, bytes)?;
@@ -268,36 +251,21 @@ fn nested_handles(file: &str) -> Result<()> {
         store.data_mut().log.push(format!("run = {out:?}"));
         Ok(std::mem::take(&mut store.data_mut().log))
     };
-    let expected = run(&composed)
-        .map_err(anyhow::Error::from)
-        .context("the composed component")?;
-    ensure!(
-        expected.iter().any(|l| l.starts_with("open(0) = err"))
-            && expected
-                .iter()
-                .filter(|l| l.starts_with("drop(rep"))
-                .count()
-                == 3,
-        "the composition itself did not run as planned: {expected:#?}"
-    );
-    let fused = meld::Fuser::new().component(true).fuse(&composed)?;
-    let results = run(&fused.bytes)
-        .map_err(anyhow::Error::from)
-        .context("the fused component")?;
-    ensure!(
-        results == expected,
-        "fused:\n{results:#?}\ncomposed:\n{expected:#?}"
-    );
+    common::composed_and_fused(&common::assemble("host", file)?, run, |log| {
+        let drops = log.iter().filter(|l| l.starts_with("drop(rep")).count();
+        ensure!(
+            log.iter().any(|l| l.starts_with("open(0) = err")) && drops == 3,
+            "{log:#?}"
+        );
+        Ok(())
+    })?;
     Ok(())
 }
 
 /// A handle joined with another flat type in a host import's variant
 /// parameter is a clear error, not a panic or a wrong conversion.
 fn joined_handle(file: &str) -> Result<()> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/host")
-        .join(file);
-    let composed = wat::parse_file(&path).with_context(|| format!("assembling {file}"))?;
+    let composed = common::assemble("host", file)?;
     let Err(e) = meld::Fuser::new().component(true).fuse(&composed) else {
         anyhow::bail!("fusing succeeded");
     };
@@ -319,68 +287,31 @@ impl<T> ContextErr<T> for Option<T> {
 
 /// Root exports passing host handles behave alike composed and fused.
 fn root_export_handles(file: &str) -> Result<()> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/host")
-        .join(file);
-    let composed = wat::parse_file(&path).with_context(|| format!("assembling {file}"))?;
-    let expected = drive_exports(&composed)
-        .map_err(anyhow::Error::from)
-        .context("the composed component")?;
-    ensure!(
-        expected.last().is_some_and(|l| l == "hold trapped"),
-        "the composition itself did not trap on a held borrow: {expected:#?}"
-    );
-    let fused = meld::Fuser::new().component(true).fuse(&composed)?;
-    let results = drive_exports(&fused.bytes)
-        .map_err(anyhow::Error::from)
-        .context("the fused component")?;
-    ensure!(
-        results == expected,
-        "fused:\n{results:#?}\ncomposed:\n{expected:#?}"
-    );
+    common::composed_and_fused(&common::assemble("host", file)?, drive_exports, |log| {
+        ensure!(
+            log.last().is_some_and(|l| l == "hold trapped"),
+            "no trap on a held borrow: {log:#?}"
+        );
+        Ok(())
+    })?;
     Ok(())
 }
 
 fn same_behaviour(file: &str) -> Result<()> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/host")
-        .join(file);
-    let composed = wat::parse_file(&path).with_context(|| format!("assembling {file}"))?;
-    let expected = drive(&composed)
-        .map_err(anyhow::Error::from)
-        .context("the composed component")?;
-    ensure!(
-        expected.iter().any(|l| l.starts_with("misuse trapped")),
-        "the composition itself did not trap on misuse: {expected:#?}"
-    );
-    let fused = meld::Fuser::new()
-        .component(true)
-        .fuse(&composed)
-        .with_context(|| {
-            format!(
-                "fusing; plan:\n{}",
-                meld::inspect(&composed)
-                    .map(|p| p.to_string())
-                    .unwrap_or_default()
-            )
-        })?;
-    let results = drive(&fused.bytes)
-        .map_err(anyhow::Error::from)
-        .context("the fused component")?;
-    ensure!(
-        results == expected,
-        "fused:\n{results:#?}\ncomposed:\n{expected:#?}"
-    );
+    common::composed_and_fused(&common::assemble("host", file)?, drive, |log| {
+        ensure!(
+            log.iter().any(|l| l.starts_with("misuse trapped")),
+            "no trap on misuse: {log:#?}"
+        );
+        Ok(())
+    })?;
     Ok(())
 }
 
 /// The core output imports the host functions and the host's
 /// `resource.drop` under names that identify interface and item.
 fn core_imports(file: &str) -> Result<()> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/host")
-        .join(file);
-    let composed = wat::parse_file(&path).with_context(|| format!("assembling {file}"))?;
+    let composed = common::assemble("host", file)?;
     let fused = meld::Fuser::new().fuse(&composed)?;
     let mut names = Vec::new();
     for payload in wasmparser::Parser::new(0).parse_all(&fused.bytes) {

@@ -6,10 +6,12 @@
 //! results (`nested-handles.wat`). The composed and the fused
 //! (`--component`) forms must give the same results.
 
-use anyhow::{Context, Result, ensure};
+use anyhow::{Result, ensure};
 use libtest_mimic::{Arguments, Failed, Trial};
 use wasmtime::component::{Component, Linker, ResourceAny, Val};
-use wasmtime::{Config, Engine, Store};
+use wasmtime::Store;
+
+mod common;
 
 /// Cases: (test name, file under `tests/root/`).
 const CASES: [(&str, &str); 2] = [
@@ -40,9 +42,7 @@ fn main() {
 
 /// Drives the resource through the component; returns what it observed.
 fn drive(component: &[u8]) -> wasmtime::Result<Vec<Val>> {
-    let mut config = Config::new();
-    config.wasm_component_model(true).wasm_multi_memory(true);
-    let engine = Engine::new(&config)?;
+    let engine = common::engine()?;
     let component = Component::new(&engine, component)?;
     let mut store = Store::new(&engine, ());
     let instance = Linker::new(&engine).instantiate(&mut store, &component)?;
@@ -79,44 +79,19 @@ fn drive(component: &[u8]) -> wasmtime::Result<Vec<Val>> {
 }
 
 fn same_results(file: &str) -> Result<()> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/root")
-        .join(file);
-    let composed = wat::parse_file(&path).with_context(|| format!("assembling {file}"))?;
-    let expected = drive(&composed)
-        .map_err(anyhow::Error::from)
-        .context("the composed component")?;
-    let want = [42, 10, 0, 10, 1, 2, 14, 3].map(Val::U32);
-    ensure!(
-        expected == want,
-        "the composition itself returned {expected:?}"
-    );
-    let fused = meld::Fuser::new()
-        .component(true)
-        .fuse(&composed)
-        .with_context(|| {
-            format!(
-                "fusing; plan:\n{}",
-                meld::inspect(&composed)
-                    .map(|p| p.to_string())
-                    .unwrap_or_default()
-            )
-        })?;
-    let results = drive(&fused.bytes)
-        .map_err(anyhow::Error::from)
-        .context("the fused component")?;
-    ensure!(
-        results == expected,
-        "fused returned {results:?}, composed {expected:?}"
-    );
+    common::composed_and_fused(&common::assemble("root", file)?, drive, |seen| {
+        ensure!(
+            *seen == [42, 10, 0, 10, 1, 2, 14, 3].map(Val::U32),
+            "returned {seen:?}"
+        );
+        Ok(())
+    })?;
     Ok(())
 }
 
 /// Calls the constructor twice; returns what its post-return saw each time.
 fn drive_post_return(component: &[u8]) -> wasmtime::Result<Vec<Val>> {
-    let mut config = Config::new();
-    config.wasm_component_model(true).wasm_multi_memory(true);
-    let engine = Engine::new(&config)?;
+    let engine = common::engine()?;
     let component = Component::new(&engine, component)?;
     let mut store = Store::new(&engine, ());
     let instance = Linker::new(&engine).instantiate(&mut store, &component)?;
@@ -134,32 +109,21 @@ fn drive_post_return(component: &[u8]) -> wasmtime::Result<Vec<Val>> {
 }
 
 fn post_return() -> Result<()> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/root/post-return.wat");
-    let composed = wat::parse_file(&path)?;
-    let expected = drive_post_return(&composed)
-        .map_err(anyhow::Error::from)
-        .context("the composed component")?;
-    ensure!(
-        expected == [Val::U32(2), Val::U32(3)],
-        "the composition itself posted {expected:?}"
-    );
-    let fused = meld::Fuser::new().component(true).fuse(&composed)?;
-    let results = drive_post_return(&fused.bytes)
-        .map_err(anyhow::Error::from)
-        .context("the fused component")?;
-    ensure!(
-        results == expected,
-        "fused posted {results:?}, composed {expected:?}"
-    );
+    common::composed_and_fused(
+        &common::assemble("root", "post-return.wat")?,
+        drive_post_return,
+        |seen| {
+            ensure!(*seen == [Val::U32(2), Val::U32(3)], "posted {seen:?}");
+            Ok(())
+        },
+    )?;
     Ok(())
 }
 
 /// Drives `nested-handles.wat`: handles in options, lists and records, in
 /// parameters and results; returns what it observed.
 fn drive_compound(component: &[u8]) -> wasmtime::Result<Vec<Val>> {
-    let mut config = Config::new();
-    config.wasm_component_model(true).wasm_multi_memory(true);
-    let engine = Engine::new(&config)?;
+    let engine = common::engine()?;
     let component = Component::new(&engine, component)?;
     let mut store = Store::new(&engine, ());
     let instance = Linker::new(&engine).instantiate(&mut store, &component)?;
@@ -228,12 +192,6 @@ fn drive_compound(component: &[u8]) -> wasmtime::Result<Vec<Val>> {
 }
 
 fn compound() -> Result<()> {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/root/nested-handles.wat");
-    let composed = wat::parse_file(&path)?;
-    let expected = drive_compound(&composed)
-        .map_err(anyhow::Error::from)
-        .context("the composed component")?;
     let want = vec![
         Val::U32(3),
         Val::U32(0),
@@ -248,17 +206,13 @@ fn compound() -> Result<()> {
         Val::U32(3),
         Val::U32(10),
     ];
-    ensure!(
-        expected == want,
-        "the composition itself returned {expected:?}"
-    );
-    let fused = meld::Fuser::new().component(true).fuse(&composed)?;
-    let results = drive_compound(&fused.bytes)
-        .map_err(anyhow::Error::from)
-        .context("the fused component")?;
-    ensure!(
-        results == expected,
-        "fused returned {results:?}, composed {expected:?}"
-    );
+    common::composed_and_fused(
+        &common::assemble("root", "nested-handles.wat")?,
+        drive_compound,
+        |seen| {
+            ensure!(*seen == want, "returned {seen:?}");
+            Ok(())
+        },
+    )?;
     Ok(())
 }
