@@ -108,7 +108,7 @@ pub fn translate(component: &[u8]) -> Result<Plan> {
                     func_type(&types, *lower_ty).with_context(|| format!("the type of {what}"))?;
                 let options = canon_options(&component.options[*options], None)
                     .with_context(|| what.clone())?;
-                if host_handles(&ty).with_context(|| what.clone())? {
+                if host_handles(&ty) {
                     with_handles.push((plan.intrinsics.len(), plan.host_imports.len()));
                 }
                 plan.host_imports.push(plan::HostImport {
@@ -261,34 +261,14 @@ fn root_export(
     Ok(())
 }
 
-/// Whether host import type `ty` passes handles: anywhere in the result,
-/// in parameters passed flat but not inside lists, and never where a
-/// variant joins a handle with another flat type.
-fn host_handles(ty: &FuncType) -> Result<bool> {
-    let any = ty
-        .params
+/// Whether host import type `ty` passes handles, anywhere in its
+/// parameters or result.
+fn host_handles(ty: &FuncType) -> bool {
+    ty.params
         .iter()
         .map(|(_, t)| t)
         .chain(&ty.result)
-        .any(ValType::has_handle);
-    if !any {
-        return Ok(false);
-    }
-    if ty.params.iter().map(|(_, t)| t.flat_len()).sum::<usize>() > 16 {
-        bail!("it passes handles with parameters passed through memory (not supported yet)");
-    }
-    let mut walker = crate::wrap::convert::Walker::new(0);
-    for (_, t) in &ty.params {
-        if t.handles().is_empty() {
-            continue;
-        }
-        walker.uses_memory = false;
-        walker.flat(t, 0, &mut |_: &ValType, _: &mut Vec<_>| {})?;
-        if walker.uses_memory {
-            bail!("it passes a handle inside a list parameter (not supported yet)");
-        }
-    }
-    Ok(true)
+        .any(ValType::has_handle)
 }
 
 fn canon_options(

@@ -9,23 +9,35 @@
 //!   its rep; the caller keeps the handle;
 //! - an own result becomes a new own handle in the caller's table.
 //!
-//! Handles anywhere in the flat parameters (records, tuples, options,
-//! results, variants) and anywhere in the result (also in lists and in
-//! results returned through the caller's memory) are converted with
-//! `wrap::convert`'s walker. The translator rejects handles inside list
-//! parameters (converting them would rewrite the caller's memory) and
-//! parameters passed through memory.
+//! Handles anywhere in the parameters and the result are converted with
+//! `wrap::convert`'s walker: in flat parameters (records, tuples, options,
+//! results, variants), in list elements, in parameters passed through
+//! memory (more than 16 flat values), and in results (also in lists and in
+//! results returned through the caller's memory).
+//!
+//! A parameter handle in the caller's memory is converted in place, so
+//! the host reads reps where the caller wrote handles; the original handles
+//! are saved on the call scope stack (8-byte entries above `sp`, so calls
+//! the host makes into the guest, e.g. `realloc`, stack above them) and
+//! written back after the call, leaving the caller's memory as it was. The
+//! caller cannot observe the difference: the call is synchronous and the
+//! only guest code that runs during it is `realloc`, which does not read
+//! the arguments.
 
-use super::State;
 use super::emit::{self, Aux, BORROW, OWN};
+use super::{State, scope};
 use crate::plan::{FuncType, ValType};
 use crate::wrap::convert::{Convert, Walker};
-use anyhow::Result;
+use anyhow::{Result, bail};
 use wasm_encoder::{Function, Instruction as I, InstructionSink, ValType as CoreType};
 
 /// Placeholder calls the walker's callback leaves, replaced by the
 /// conversion snippet numbered `index - SNIPPET` when encoding.
 const SNIPPET: u32 = 0xF000_0000;
+
+/// The most flat values passed as parameters of a lowered function; more
+/// are passed through memory (the canonical ABI's `MAX_FLAT_PARAMS`).
+const MAX_FLAT_PARAMS: usize = 16;
 
 /// The converting wrapper of a host function of component type `ty` and
 /// core type `core`, calling the fused module's import `import` (same core
@@ -38,34 +50,59 @@ pub fn host_call(
     memory: Option<u32>,
 ) -> Result<Function> {
     let n = core.params().len() as u32;
-    // locals: handle, slot address, rep, scratch, flat result
     let locals = Locals {
         handle: n,
         addr: n + 1,
         rep: n + 2,
         scratch: n + 3,
     };
-    let result = n + 4;
-    let mut snippets: Vec<Vec<u8>> = Vec::new();
-    let mut w = Walker::new(n + 5);
-    w.memory = memory.unwrap_or(0);
-    {
-        let mut lower = |t: &ValType, code: &mut Vec<I<'static>>| {
-            code.push(I::Call(SNIPPET + snippets.len() as u32));
-            snippets.push(snippet(state, t, false, locals));
-        };
-        let mut k = 0u32;
-        for (_, p) in &ty.params {
-            w.flat(p, k, &mut lower as &mut Convert)?;
-            k += p.flat_len() as u32;
-        }
+    // More locals: the save area's base, the restore cursor, the flat result.
+    let (base, cursor, result) = (n + 4, n + 5, n + 6);
+    let params = Params::of(ty);
+
+    // Whether parameter handles sit in the caller's memory (and must be
+    // saved and restored).
+    let mut probe = Walker::new(0);
+    params.walk(&mut probe, &mut |_: &ValType, _: &mut Vec<I<'static>>| {})?;
+    let save = probe.uses_memory;
+    if save && memory.is_none() {
+        bail!("handles in memory without a `memory` option");
     }
+
+    let mut snippets: Vec<Vec<u8>> = Vec::new();
+    let mut w = Walker::new(n + 7);
+    w.memory = memory.unwrap_or(0);
+    if save {
+        w.code.extend([I::GlobalGet(state.sp), I::LocalSet(base)]);
+    }
+    let mut lower = |t: &ValType, code: &mut Vec<I<'static>>| {
+        code.push(I::Call(SNIPPET + snippets.len() as u32));
+        snippets.push(snippet(state, t, Snippet::Param { save }, locals));
+    };
+    params.walk(&mut w, &mut lower as &mut Convert)?;
     w.code.extend((0..n).map(I::LocalGet));
     w.code.push(I::Call(import));
+    if save {
+        // Each handle, in the same order: drop the rep, put back the handle.
+        let mut restore = |_: &ValType, code: &mut Vec<I<'static>>| {
+            code.extend([
+                I::Drop,
+                I::LocalGet(cursor),
+                I::I32Load(emit::mem(state.scopes, 0)),
+                I::LocalGet(cursor),
+                I::I32Const(8),
+                I::I32Add,
+                I::LocalSet(cursor),
+            ]);
+        };
+        w.code.extend([I::LocalGet(base), I::LocalSet(cursor)]);
+        params.walk(&mut w, &mut restore as &mut Convert)?;
+        w.code.extend([I::LocalGet(base), I::GlobalSet(state.sp)]);
+    }
     if let Some(res) = ty.result.as_ref().filter(|t| t.has_handle()) {
         let mut lift = |t: &ValType, code: &mut Vec<I<'static>>| {
             code.push(I::Call(SNIPPET + snippets.len() as u32));
-            snippets.push(snippet(state, t, true, locals));
+            snippets.push(snippet(state, t, Snippet::Result, locals));
         };
         if core.results().len() == 1 {
             w.code.push(I::LocalSet(result));
@@ -76,7 +113,7 @@ pub fn host_call(
         }
     }
     w.code.push(I::End);
-    let mut f = Function::new([(5 + w.added, CoreType::I32)]);
+    let mut f = Function::new([(7 + w.added, CoreType::I32)]);
     for i in &w.code {
         match i {
             I::Call(x) if *x >= SNIPPET => {
@@ -90,6 +127,53 @@ pub fn host_call(
     Ok(f)
 }
 
+/// A host function's parameters as the lowered core function receives
+/// them.
+enum Params<'a> {
+    /// Flattened into the core parameters.
+    Flat(&'a [(String, ValType)]),
+    /// A tuple in memory at the address in core parameter 0.
+    Spilled(ValType),
+}
+
+impl<'a> Params<'a> {
+    fn of(ty: &'a FuncType) -> Self {
+        let flat: usize = ty.params.iter().map(|(_, t)| t.flat_len()).sum();
+        if flat <= MAX_FLAT_PARAMS {
+            Params::Flat(&ty.params)
+        } else {
+            Params::Spilled(ValType::Tuple(
+                ty.params.iter().map(|(_, t)| t.clone()).collect(),
+            ))
+        }
+    }
+
+    /// Converts every parameter handle with `conv`, in the canonical order.
+    fn walk(&self, w: &mut Walker, conv: &mut Convert) -> Result<()> {
+        match self {
+            Params::Flat(params) => {
+                let mut k = 0u32;
+                for (_, p) in *params {
+                    w.flat(p, k, conv)?;
+                    k += p.flat_len() as u32;
+                }
+                Ok(())
+            }
+            Params::Spilled(tuple) => w.mem(tuple, 0, 0, conv),
+        }
+    }
+}
+
+/// What a conversion snippet converts.
+#[derive(Clone, Copy)]
+enum Snippet {
+    /// A parameter's handle to its rep; `save` pushes the handle on the
+    /// save area first.
+    Param { save: bool },
+    /// An own result's host handle to a new own handle.
+    Result,
+}
+
 /// Scratch locals of the conversion snippets.
 #[derive(Clone, Copy)]
 struct Locals {
@@ -99,10 +183,8 @@ struct Locals {
     scratch: u32,
 }
 
-/// The conversion of the handle of type `ty` on top of the stack: a
-/// parameter's handle to the rep, or (`result`) an own result's host handle
-/// to a new own handle.
-fn snippet(state: &State, ty: &ValType, result: bool, l: Locals) -> Vec<u8> {
+/// The conversion of the handle of type `ty` on top of the stack.
+fn snippet(state: &State, ty: &ValType, what: Snippet, l: Locals) -> Vec<u8> {
     let mut bytes = Vec::new();
     let s = &mut InstructionSink::new(&mut bytes);
     let t = match ty {
@@ -110,12 +192,27 @@ fn snippet(state: &State, ty: &ValType, result: bool, l: Locals) -> Vec<u8> {
         _ => unreachable!("the walker converts handles only"),
     };
     let table = state.table(state.table_type(t).instance);
-    if result {
-        s.local_set(l.rep);
-        emit::insert(s, table, state.live, OWN, t, l.rep, Aux::Zero, l.scratch);
-        return bytes;
-    }
+    let save = match what {
+        Snippet::Result => {
+            s.local_set(l.rep);
+            emit::insert(s, table, state.live, OWN, t, l.rep, Aux::Zero, l.scratch);
+            return bytes;
+        }
+        Snippet::Param { save } => save,
+    };
     s.local_set(l.handle);
+    if save {
+        scope::push(
+            s,
+            state,
+            |s| {
+                s.local_get(l.handle);
+            },
+            |s| {
+                s.i32_const(0);
+            },
+        );
+    }
     emit::slot(s, table, l.handle, l.addr);
     emit::check_type(s, table, l.addr, t);
     if let ValType::Own(_) = ty {

@@ -28,7 +28,7 @@ fn reserve(s: &mut InstructionSink, state: &State) {
 }
 
 /// Pushes the 8-byte entry `[first, second]` (each emitted by a closure).
-fn push(
+pub(super) fn push(
     s: &mut InstructionSink,
     state: &State,
     first: impl Fn(&mut InstructionSink),
