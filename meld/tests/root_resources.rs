@@ -8,8 +8,8 @@
 
 use anyhow::{Result, ensure};
 use libtest_mimic::{Arguments, Failed, Trial};
-use wasmtime::component::{Component, Linker, ResourceAny, Val};
 use wasmtime::Store;
+use wasmtime::component::{Component, Linker, ResourceAny, Val};
 
 mod common;
 

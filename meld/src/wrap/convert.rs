@@ -3,17 +3,27 @@
 //! (records, tuples, the payloads of variants, options and results) and in
 //! linear memory (list elements, results returned through memory), walking
 //! lists with a loop. Also used for host calls passing handles of host
-//! resources ([`crate::runtime::resources::host_call`]). What one handle becomes is the caller's business: a
-//! callback emits the conversion of the `i32` on top of the stack.
+//! resources ([`crate::runtime::resources::host_call`]). What one handle
+//! becomes is the caller's business: a callback emits the conversion of
+//! the `i32` on top of the stack.
 //!
-//! Restriction: a handle in a variant's flattened payload must sit where
-//! the joined flat type is `i32` with the same flat types for the whole
-//! case (e.g. not `result<own<r>, u64>`); otherwise it is an error.
+//! Inside a variant's flattened payload a value sits in the variant's
+//! joined flat types, not its own (`flatten_variant` and `join` in
+//! <https://github.com/WebAssembly/component-model/blob/main/design/mvp/CanonicalABI.md>):
+//! in `result<own<r>, u64>`, flattened to `i32 i64`, the handle is the
+//! zero-extended low half of the `i64`. The walker follows each local's
+//! actual core type down nested variants: an `i32` (a handle, a nested
+//! discriminant, a list's pointer or length) is read from an `i64` local
+//! with `i32.wrap_i64` (the high bits are ignored, as when lifting) and a
+//! converted handle written back with `i64.extend_i32_u` (as when
+//! lowering). An `i32` joins with `f32` into `i32` and with anything else
+//! into `i64`, so it never sits in a float local. Values in memory keep
+//! each case's own layout: there is nothing to join.
 
 use super::abi;
 use crate::plan::ValType;
-use anyhow::{Result, bail};
-use wasm_encoder::{BlockType, Instruction as I, MemArg};
+use anyhow::Result;
+use wasm_encoder::{BlockType, Instruction as I, MemArg, ValType as CoreType};
 
 /// Emits the conversion of the handle (of type `Own` or `Borrow`) on top
 /// of the stack, leaving the converted handle there.
@@ -51,66 +61,115 @@ impl Walker {
         self.next_local - 1
     }
 
-    /// Converts the handles of `ty`, flattened into the locals from `first`.
+    /// Converts the handles of `ty`, flattened into the locals from `first`
+    /// (of `ty`'s own flat types, as parameters and results are).
     pub fn flat(&mut self, ty: &ValType, first: u32, conv: &mut Convert) -> Result<()> {
+        self.flat_in(ty, first, &abi::flat(ty), conv);
+        Ok(())
+    }
+
+    /// Converts the handles of `ty`, flattened into the locals from `first`
+    /// whose actual core types are `slots`: `ty`'s own flat types, or
+    /// inside a variant case the enclosing variant's joined ones.
+    fn flat_in(&mut self, ty: &ValType, first: u32, slots: &[CoreType], conv: &mut Convert) {
+        assert_eq!(slots.len(), ty.flat_len(), "one slot per flat value");
         if !ty.has_handle() {
-            return Ok(());
+            return;
         }
         match ty {
             ValType::Own(_) | ValType::Borrow(_) => {
-                self.code.push(I::LocalGet(first));
+                self.get_i32(first, slots[0]);
                 conv(ty, &mut self.code);
-                self.code.push(I::LocalSet(first));
+                self.set_i32(first, slots[0]);
             }
-            ValType::Record(fs) => self.flat_fields(fs.iter().map(|(_, t)| t), first, conv)?,
-            ValType::Tuple(ts) => self.flat_fields(ts.iter(), first, conv)?,
-            ValType::List(t) => self.list(t, first, first + 1, conv)?,
+            ValType::Record(fs) => self.flat_fields(fs.iter().map(|(_, t)| t), first, slots, conv),
+            ValType::Tuple(ts) => self.flat_fields(ts.iter(), first, slots, conv),
+            ValType::List(t) => {
+                let ptr = self.i32_local(first, slots[0]);
+                let len = self.i32_local(first + 1, slots[1]);
+                self.list(t, ptr, len, conv);
+            }
             _ => {
-                let joined = abi::flat(ty);
                 let cases = abi::cases(ty).expect("only variant-likes are left");
                 for (i, case) in cases.into_iter().enumerate() {
                     let Some(case) = case.filter(|c| c.has_handle()) else {
                         continue;
                     };
-                    let own = abi::flat(case);
-                    if joined[1..1 + own.len()] != own[..] {
-                        bail!(
-                            "a handle in a variant case whose flat types are joined with another case's (not supported yet)"
-                        );
-                    }
-                    self.code.extend([
-                        I::LocalGet(first),
-                        I::I32Const(i as i32),
-                        I::I32Eq,
-                        I::If(BlockType::Empty),
-                    ]);
-                    self.flat(case, first + 1, conv)?;
+                    self.get_i32(first, slots[0]);
+                    self.code
+                        .extend([I::I32Const(i as i32), I::I32Eq, I::If(BlockType::Empty)]);
+                    let payload = &slots[1..1 + case.flat_len()];
+                    self.flat_in(case, first + 1, payload, conv);
                     self.code.push(I::End);
                 }
             }
         }
-        Ok(())
     }
 
     fn flat_fields<'a>(
         &mut self,
         tys: impl Iterator<Item = &'a ValType>,
         first: u32,
+        slots: &[CoreType],
         conv: &mut Convert,
-    ) -> Result<()> {
-        let mut at = first;
+    ) {
+        let mut at = 0;
         for t in tys {
-            self.flat(t, at, conv)?;
-            at += t.flat_len() as u32;
+            let n = t.flat_len();
+            self.flat_in(t, first + at as u32, &slots[at..at + n], conv);
+            at += n;
         }
-        Ok(())
+    }
+
+    /// Pushes the `i32` held in `local`, of core type `slot`.
+    fn get_i32(&mut self, local: u32, slot: CoreType) {
+        self.code.push(I::LocalGet(local));
+        if Self::wide(slot) {
+            self.code.push(I::I32WrapI64);
+        }
+    }
+
+    /// Pops an `i32` into `local`, of core type `slot`.
+    fn set_i32(&mut self, local: u32, slot: CoreType) {
+        if Self::wide(slot) {
+            self.code.push(I::I64ExtendI32U);
+        }
+        self.code.push(I::LocalSet(local));
+    }
+
+    /// An `i32` local holding the `i32` in `local` of core type `slot`:
+    /// `local` itself, or a copy when it is an `i64`.
+    fn i32_local(&mut self, local: u32, slot: CoreType) -> u32 {
+        if !Self::wide(slot) {
+            return local;
+        }
+        let copy = self.local();
+        self.get_i32(local, slot);
+        self.code.push(I::LocalSet(copy));
+        copy
+    }
+
+    /// Whether an `i32` value sits in a slot of core type `slot` as the
+    /// low half of an `i64` (else it is an `i32` slot).
+    fn wide(slot: CoreType) -> bool {
+        match slot {
+            CoreType::I32 => false,
+            CoreType::I64 => true,
+            other => unreachable!("an i32 joins into i32 or i64, not {other:?}"),
+        }
     }
 
     /// Converts the handles of the `ty` stored at address `addr` (a local)
     /// plus `offset` in [`Walker::memory`].
     pub fn mem(&mut self, ty: &ValType, addr: u32, offset: u32, conv: &mut Convert) -> Result<()> {
+        self.mem_at(ty, addr, offset, conv);
+        Ok(())
+    }
+
+    /// [`Walker::mem`], which cannot fail.
+    fn mem_at(&mut self, ty: &ValType, addr: u32, offset: u32, conv: &mut Convert) {
         if !ty.has_handle() {
-            return Ok(());
+            return;
         }
         self.uses_memory = true;
         let memory_index = self.memory;
@@ -132,12 +191,12 @@ impl Walker {
             ValType::Record(fs) => {
                 let tys = || fs.iter().map(|(_, t)| t);
                 for (t, o) in tys().zip(abi::fields(tys()).0) {
-                    self.mem(t, addr, offset + o, conv)?;
+                    self.mem_at(t, addr, offset + o, conv);
                 }
             }
             ValType::Tuple(ts) => {
                 for (t, o) in ts.iter().zip(abi::fields(ts.iter()).0) {
-                    self.mem(t, addr, offset + o, conv)?;
+                    self.mem_at(t, addr, offset + o, conv);
                 }
             }
             ValType::List(t) => {
@@ -150,7 +209,7 @@ impl Walker {
                     I::I32Load(at(offset + 4, 2)),
                     I::LocalSet(len),
                 ]);
-                self.list(t, ptr, len, conv)?;
+                self.list(t, ptr, len, conv);
             }
             _ => {
                 let cases = abi::cases(ty).expect("only variant-likes are left");
@@ -171,17 +230,16 @@ impl Walker {
                         I::I32Eq,
                         I::If(BlockType::Empty),
                     ]);
-                    self.mem(case, addr, offset + payload, conv)?;
+                    self.mem_at(case, addr, offset + payload, conv);
                     self.code.push(I::End);
                 }
             }
         }
-        Ok(())
     }
 
     /// Converts the handles of every element of the list at `ptr` (a
     /// local) with `len` (a local) elements; neither local is changed.
-    fn list(&mut self, elem: &ValType, ptr: u32, len: u32, conv: &mut Convert) -> Result<()> {
+    fn list(&mut self, elem: &ValType, ptr: u32, len: u32, conv: &mut Convert) {
         self.uses_memory = true;
         let size = abi::size_align(elem).0 as i32;
         let (p, n) = (self.local(), self.local());
@@ -196,7 +254,7 @@ impl Walker {
             I::I32Eqz,
             I::BrIf(1),
         ]);
-        self.mem(elem, p, 0, conv)?;
+        self.mem_at(elem, p, 0, conv);
         self.code.extend([
             I::LocalGet(p),
             I::I32Const(size),
@@ -210,6 +268,5 @@ impl Walker {
             I::End,
             I::End,
         ]);
-        Ok(())
     }
 }
