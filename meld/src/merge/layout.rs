@@ -227,9 +227,10 @@ impl Layout {
                 used.push((import, ty));
             }
         }
+        let held =
+            |r: usize| (plan.resource_tables.iter().flatten()).any(|t| t.used && t.resource == r);
         for (r, res) in plan.resources.iter().enumerate() {
-            let held = (plan.resource_tables.iter().flatten()).any(|t| t.used && t.resource == r);
-            if let (true, Some(_), Some(Def::Intrinsic(k))) = (held, &res.host, &res.dtor)
+            if let (true, Some(_), Some(Def::Intrinsic(k))) = (held(r), &res.host, &res.dtor)
                 && !used.iter().any(|(u, _)| u == k)
             {
                 used.push((*k, FuncType::new([wasmparser::ValType::I32], [])));
@@ -323,6 +324,11 @@ impl Layout {
         next_func += boundary.len() as u32;
         let mut resources = runtime::resources::State::new(plan, next_memory, next_global);
         for (r, res) in plan.resources.iter().enumerate() {
+            // A host resource no table holds has no handle to destroy (its
+            // `resource.drop` is not imported).
+            if res.host.is_some() && !held(r) {
+                continue;
+            }
             resources.dtors[r] = res
                 .dtor
                 .as_ref()

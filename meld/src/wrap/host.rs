@@ -7,10 +7,9 @@
 //! refer to it, so the wrapper hands the host's handles through unchanged
 //! (also inside compound types, see [`super::host_types`]).
 //!
-//! Restrictions: an interface whose functions use a resource of another
-//! interface needs that interface to define a resource itself or to come
-//! later in first-use order (interfaces defining resources are imported
-//! first); otherwise it is an error.
+//! Instances are imported after the instances whose resources their
+//! functions use. Interfaces using each other's resources in a cycle
+//! (impossible in WIT) are an error.
 
 use super::imports::Need;
 use super::{TypeEncoder, host_types};
@@ -27,9 +26,10 @@ struct Group<'a> {
     funcs: Vec<(&'a str, usize)>,
 }
 
-/// Imports what `needs` names, once per instance and name; returns per need
-/// the component function (a host function) or the resource type (a host
-/// `resource.drop`).
+/// Imports what `needs` names, once per instance and name, and the host
+/// resource types the wrapper's exports use ([`exported_host_resources`]);
+/// returns per need the component function (a host function) or the
+/// resource type (a host `resource.drop`).
 pub fn import(
     b: &mut ComponentBuilder,
     types: &mut TypeEncoder,
@@ -43,6 +43,12 @@ pub fn import(
             .as_ref()
             .context("a host function passes a handle of a resource the composition defines")
     };
+    for r in exported_host_resources(plan) {
+        let g = group(&mut groups, host_of(r)?.instance.as_deref());
+        if !g.resources.contains(&r) {
+            g.resources.push(r);
+        }
+    }
     for need in needs {
         match *need {
             Need::Func(h) => {
@@ -70,7 +76,7 @@ pub fn import(
             }
         }
     }
-    groups.sort_by_key(|g| g.resources.is_empty());
+    let groups = dependencies_first(plan, groups);
 
     let mut resources: Vec<(usize, u32)> = Vec::new();
     let mut funcs: Vec<((Option<&str>, &str), u32)> = Vec::new();
@@ -152,6 +158,73 @@ pub fn import(
                 .expect("every needed resource was imported above"),
         })
         .collect())
+}
+
+/// The host resources the wrapper's exports name: re-exported resource
+/// types (wasi:http's `incoming-handler` re-exports `incoming-request`) and
+/// resources whose handles root functions or exported types pass. The
+/// wrapper imports them even when no component calls a host function with
+/// them or drops them.
+pub fn exported_host_resources(plan: &Plan) -> Vec<usize> {
+    let host = |t: usize| {
+        plan.resource_tables[t]
+            .map(|table| table.resource)
+            .filter(|&r| plan.resources[r].host.is_some())
+    };
+    let funcs = plan.exports.iter().flat_map(|e| {
+        let params = e.ty.params.iter().map(|(_, t)| t);
+        params.chain(&e.ty.result)
+    });
+    let types = plan.type_exports.iter().map(|(_, t)| t);
+    let handles = funcs.chain(types).flat_map(ValType::handles);
+    let handles = handles.filter_map(|h| match h {
+        ValType::Own(t) | ValType::Borrow(t) => Some(*t),
+        _ => None,
+    });
+    let mut out: Vec<usize> = Vec::new();
+    for t in plan.resource_exports.iter().map(|(_, t)| *t).chain(handles) {
+        if let Some(r) = host(t)
+            && !out.contains(&r)
+        {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// `groups` reordered so that each instance comes after the instances
+/// defining the resources its functions use (wasi:io/streams after
+/// wasi:io/error and wasi:io/poll), keeping the given order otherwise. WIT
+/// interfaces cannot use each other in a cycle; if hand-written input
+/// does, the remaining groups keep their order (and the type encoder
+/// reports the resource it cannot name yet).
+fn dependencies_first<'a>(plan: &Plan, mut groups: Vec<Group<'a>>) -> Vec<Group<'a>> {
+    let uses = |g: &Group| -> Vec<Option<String>> {
+        let tys = g.funcs.iter().flat_map(|&(_, h)| {
+            let ty = &plan.host_imports[h].ty;
+            ty.params.iter().map(|(_, t)| t).chain(&ty.result)
+        });
+        tys.flat_map(ValType::handles)
+            .filter_map(|h| match h {
+                ValType::Own(t) | ValType::Borrow(t) => {
+                    plan.resources[resource(plan, *t)].host.as_ref()
+                }
+                _ => None,
+            })
+            .map(|host| host.instance.clone())
+            .filter(|i| i.as_deref() != g.instance)
+            .collect()
+    };
+    let mut out: Vec<Group> = Vec::new();
+    while !groups.is_empty() {
+        let placed = |i: &Option<String>| out.iter().any(|g| g.instance == i.as_deref());
+        let next = groups
+            .iter()
+            .position(|g| uses(g).iter().all(placed))
+            .unwrap_or(0);
+        out.push(groups.remove(next));
+    }
+    out
 }
 
 /// The group of `instance`, added at the end if new.

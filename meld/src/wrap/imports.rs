@@ -51,11 +51,11 @@ pub fn instantiate(
     core: &[u8],
 ) -> Result<u32> {
     let needed = needed(exports, core)?;
+    let needs: Vec<Need> = needed.iter().map(|n| n.what).collect();
+    let funcs = super::host::import(b, types, plan, &needs)?;
     if needed.is_empty() {
         return Ok(b.core_instantiate(Some("fused"), module, []));
     }
-    let needs: Vec<Need> = needed.iter().map(|n| n.what).collect();
-    let funcs = super::host::import(b, types, plan, &needs)?;
 
     let shim_module = b.core_module(Some("shim"), &shim(&needed)?);
     let shim = b.core_instantiate(Some("shim"), shim_module, []);
