@@ -27,6 +27,7 @@ mod host_types;
 mod imports;
 mod instances;
 pub mod resources;
+mod saved;
 pub mod shim;
 mod types;
 

@@ -16,30 +16,31 @@
 //! `super::instances`).
 //!
 //! Supported: `own` and `borrow` handles anywhere in the parameters of a
-//! root export whose parameters are passed flat (16 core values at most),
-//! and `own` handles anywhere in its result: at the top level, inside
-//! records, tuples, variants, options, results and lists (see
-//! `wrap::convert` for the one restriction on variants); types holding
-//! handles.
+//! root export, whether passed flat or, past 16 core values, through
+//! memory (converted in place there), and `own` handles anywhere in its
+//! result: at the top level, inside records, tuples, variants, options,
+//! results and lists (see `wrap::convert` for the one restriction on
+//! variants); types holding handles.
 //!
 //! Handles of resources imported from the host (re-imported by
 //! `wrap::host`) are supported in root functions and in functions of
 //! exported instances (see `wrap::instances`): the inner handle's rep is the
 //! wrapper's handle, so an own parameter enters the inner table with the
 //! wrapper's handle as rep, an own result leaves it and returns its rep,
-//! and a borrow parameter becomes an inner borrow in the call's scope whose
-//! wrapper borrow is dropped (`resource.drop` of the imported type) after
-//! the call. Borrows of host resources inside lists are an error, as is a
-//! host resource no component uses a host function or `resource.drop` of
-//! (the wrapper would not import its type).
+//! and a borrow parameter, wherever it is (inside lists too), becomes an
+//! inner borrow in the call's scope whose wrapper borrow is saved by the
+//! boundary module (`wrap::saved`) and dropped (`resource.drop` of the
+//! imported type) after the call. A host resource no component uses a host
+//! function or `resource.drop` of is an error (the wrapper would not import
+//! its type).
 //!
-//! Errors: handle parameters passed through memory; resources used at the
-//! root but neither exported there nor imported from the host; root
-//! resource exports and type exports of host resources.
+//! Errors: returning a borrow; resources used at the root but neither
+//! exported there nor imported from the host; root resource exports and
+//! type exports of host resources.
 //! (Handles passed to and from host functions are handled by
 //! `wrap::host` and [`crate::runtime::resources::host_call`].)
 
-use super::shim::{self, flat_len};
+use super::shim;
 use crate::plan::{ExportName, Plan, RootExport, ValType};
 use crate::runtime::resources::boundary::BoundaryFn;
 use anyhow::{Context, Result, bail};
@@ -121,23 +122,6 @@ pub fn check(plan: &Plan) -> Result<()> {
         let result = e.ty.result.iter().flat_map(ValType::handles);
         if result.into_iter().any(|h| matches!(h, ValType::Borrow(_))) {
             bail!("{} returns a borrow", what());
-        }
-        let listed = e.ty.params.iter().flat_map(|(_, t)| listed_handles(t));
-        if listed
-            .into_iter()
-            .any(|h| matches!(h, ValType::Borrow(t) if host(*t)))
-        {
-            bail!(
-                "{} passes a borrow of a resource imported from the host inside a list (not supported yet)",
-                what()
-            );
-        }
-        let handles = e.ty.params.iter().any(|(_, t)| has_handle(t));
-        if handles && e.ty.params.iter().map(|(_, t)| flat_len(t)).sum::<usize>() > 16 {
-            bail!(
-                "{} passes handles through memory (not supported yet)",
-                what()
-            );
         }
     }
     for (name, ty) in &plan.type_exports {
@@ -307,34 +291,6 @@ impl Resources {
             post_return.map(|_| b.core_alias_export(None, instance, "post", ExportKind::Func));
         Ok((f, post))
     }
-}
-
-/// The handles inside the lists of `ty` (not those passed flat).
-pub fn listed_handles(ty: &ValType) -> Vec<&ValType> {
-    flat_handles_or_lists(ty, true)
-}
-
-/// The handles of `ty` outside lists, in the order the walker
-/// (`wrap::convert`) visits them.
-pub fn flat_handles(ty: &ValType) -> Vec<&ValType> {
-    flat_handles_or_lists(ty, false)
-}
-
-/// The handles of `ty` outside lists, or (`lists`) inside them.
-fn flat_handles_or_lists(ty: &ValType, lists: bool) -> Vec<&ValType> {
-    let children: Vec<&ValType> = match ty {
-        ValType::Own(_) | ValType::Borrow(_) => return if lists { vec![] } else { vec![ty] },
-        ValType::List(t) => return if lists { t.handles() } else { vec![] },
-        ValType::Option(t) => vec![&**t],
-        ValType::Record(fs) => fs.iter().map(|(_, t)| t).collect(),
-        ValType::Tuple(ts) => ts.iter().collect(),
-        ValType::Variant(cs) => cs.iter().flat_map(|(_, t)| t).collect(),
-        ValType::Result { ok, err } => ok.iter().chain(err).map(|t| &**t).collect(),
-        _ => vec![],
-    };
-    (children.into_iter())
-        .flat_map(|t| flat_handles_or_lists(t, lists))
-        .collect()
 }
 
 /// Whether `ty` is or contains a handle.

@@ -11,71 +11,42 @@
 //! it calls the original post-return with the results the original
 //! function returned (saved in globals), not the converted ones.
 //!
-//! Handles anywhere inside the parameters (passed flat) and the result are
-//! converted (`wrap::convert`): those in list elements and in results
-//! returned through memory in place in the export's memory, which the
-//! module then also imports as `fused.<memory>`.
+//! Handles anywhere inside the parameters and the result are converted
+//! (`wrap::convert`): those in list elements, in parameters passed through
+//! memory (more than 16 core values: the lift writes them as a tuple into
+//! the export's memory, which belongs to the callee from then on) and in
+//! results returned through memory in place in the export's memory, which
+//! the module then also imports as `fused.<memory>` (memory 0). The
+//! wrapper's borrows of host resources are saved on a stack in a memory the
+//! module defines (see `wrap::saved`) and dropped after the call.
+
+mod imports;
 
 use super::convert::{Convert, Walker};
-use super::resources;
+use super::saved::Saved;
 use crate::plan::{Plan, RootExport, ValType};
-use crate::runtime::resources::boundary::{BoundaryFn, SUPPRESS};
+use crate::runtime::resources::boundary::BoundaryFn;
 use anyhow::{Result, bail};
+use imports::Imports;
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasm_encoder::{
-    ConstExpr, EntityType, ExportKind, ExportSection, Function, FunctionSection, GlobalSection,
-    GlobalType, ImportSection, Instruction as I, MemoryType, Module, TypeSection,
-    ValType as CoreType,
+    ConstExpr, ExportKind, ExportSection, Function, FunctionSection, GlobalSection, GlobalType,
+    Instruction as I, MemorySection, Module, TypeSection, ValType as CoreType,
 };
+
+/// The most core values parameters are passed in (canonical ABI); more
+/// are passed through memory, as one pointer to a tuple of them.
+const MAX_FLAT_PARAMS: usize = 16;
 
 /// An import of a boundary module: (module, name, kind).
 pub type Import = (String, String, ExportKind);
 
-/// The boundary module's imports as they are added.
-#[derive(Default)]
-struct Imports {
-    section: ImportSection,
-    funcs: Vec<(String, String)>,
-    /// The `meld:suppress` global, once imported (global 0).
-    suppress: Option<u32>,
-}
-
-impl Imports {
-    /// The index of function import `module`.`name` of type `ty`.
-    fn func(&mut self, module: &str, name: String, ty: u32) -> u32 {
-        if let Some(i) = self
-            .funcs
-            .iter()
-            .position(|(m, f)| m == module && *f == name)
-        {
-            return i as u32;
-        }
-        self.section.import(module, &name, EntityType::Function(ty));
-        self.funcs.push((module.to_string(), name));
-        self.funcs.len() as u32 - 1
-    }
-
-    fn suppress(&mut self) -> u32 {
-        *self.suppress.get_or_insert_with(|| {
-            self.section.import(
-                "fused",
-                SUPPRESS,
-                EntityType::Global(GlobalType {
-                    val_type: CoreType::I32,
-                    mutable: true,
-                    shared: false,
-                }),
-            );
-            0
-        })
-    }
-}
-
 /// The boundary module of one root export: imports the original as
 /// `fused.f`, its post-return (when `post_return`) as `fused.post`, the
 /// boundary functions as `fused.<name>`, the memory named `memory` (the
-/// export's `memory` option, needed for handles in lists and in results
-/// returned through memory) as `fused.<memory>`, the wrapper's built-ins as
+/// export's `memory` option, needed for handles in lists, in parameters and
+/// results passed through memory, and beside saved borrows) as
+/// `fused.<memory>`, the wrapper's built-ins as
 /// `wrapper.<op><resource>`; exports the shim as `f` and, when
 /// `post_return`, the post-return shim as `post`.
 /// Returns the module and its imports as (module, name, kind).
@@ -110,32 +81,29 @@ pub fn module(
 
     let n = params.len() as u32;
     let nr = results.len() as u32;
-    // Locals after the parameters: the results, `tmp`, `handle`, the
-    // borrows of host resources to drop after the call, then the walker's.
+    // Locals after the parameters: the results, `tmp`, `handle`, the three
+    // of the saved borrows, then the walker's.
     let (tmp, handle) = (n + nr, n + nr + 1);
-    let host_borrows = (export.ty.params.iter())
-        .flat_map(|(_, t)| resources::flat_handles(t))
-        .filter(|h| matches!(h, ValType::Borrow(t) if host(*t)))
-        .count() as u32;
-    let mut saved: Vec<(u32, usize)> = Vec::new();
-    let mut w = Walker::new(n + nr + 2 + host_borrows);
-    let at: u32 = export
-        .ty
-        .params
-        .iter()
-        .map(|(_, t)| flat_len(t) as u32)
-        .sum();
-    if at as usize != params.len() {
+    let flat: usize = export.ty.params.iter().map(|(_, t)| t.flat_len()).sum();
+    let spilled = flat > MAX_FLAT_PARAMS;
+    let expected = if spilled { 1 } else { flat };
+    if params.len() != expected || (spilled && params[0] != CoreType::I32) {
         bail!("the core signature does not match the flattened parameters");
     }
-    let borrows = export
-        .ty
-        .params
-        .iter()
-        .any(|(_, t)| t.handles().iter().any(|h| matches!(h, ValType::Borrow(_))));
+    let handles = || export.ty.params.iter().flat_map(|(_, t)| t.handles());
+    // The stack of saved borrows is memory 1 when the export's memory is
+    // imported (see below), else 0.
+    let stack = u32::from(memory.is_some());
+    let mut saved = Saved::new(stack, [n + nr + 2, n + nr + 3, n + nr + 4]);
+    let host_borrows = handles().any(|h| matches!(h, ValType::Borrow(t) if host(*t)));
+    let borrows = handles().any(|h| matches!(h, ValType::Borrow(_)));
+    let mut w = Walker::new(n + nr + 5);
     if borrows {
         let enter = imps.func("fused", BoundaryFn::Enter.export_name(), 3);
         w.code.push(I::Call(enter));
+    }
+    if host_borrows {
+        saved.enter(&mut w.code);
     }
     {
         let mut lower = |ty: &ValType, code: &mut Vec<I<'static>>| match ty {
@@ -145,10 +113,9 @@ pub fn module(
                 code.push(I::Call(lower));
             }
             ValType::Borrow(t) if host(*t) => {
-                let local = n + nr + 2 + saved.len() as u32;
-                saved.push((local, resource(*t)));
+                saved.push(resource(*t), code);
                 let lower = imps.func("fused", BoundaryFn::LowerBorrow(*t).export_name(), 1);
-                code.extend([I::LocalTee(local), I::Call(lower)]);
+                code.push(I::Call(lower));
             }
             ValType::Own(t) => {
                 let rr = resource(*t);
@@ -175,17 +142,32 @@ pub fn module(
             }
             _ => unreachable!("the walker converts handles only"),
         };
-        let mut k = 0;
-        for (_, ty) in &export.ty.params {
-            w.flat(ty, k, &mut lower as &mut Convert)?;
-            k += flat_len(ty) as u32;
+        if spilled {
+            // One pointer to the parameters as a tuple, written by the
+            // lift into the callee's memory: converted in place there.
+            let all = ValType::Tuple(export.ty.params.iter().map(|(_, t)| t.clone()).collect());
+            w.mem(&all, 0, 0, &mut lower as &mut Convert)?;
+        } else {
+            let mut k = 0;
+            for (_, ty) in &export.ty.params {
+                w.flat(ty, k, &mut lower as &mut Convert)?;
+                k += ty.flat_len() as u32;
+            }
         }
+    }
+    assert_eq!(
+        saved.used(),
+        host_borrows,
+        "a host borrow is saved iff there is one"
+    );
+    if host_borrows {
+        saved.publish(&mut w.code);
     }
     w.code.extend((0..n).map(I::LocalGet));
     w.code.push(I::Call(original));
     w.code.extend((0..nr).rev().map(|i| I::LocalSet(n + i)));
     if post_return {
-        let base = u32::from(imps.suppress.is_some()); // the imported global
+        let base = imps.globals();
         for i in 0..nr {
             w.code.extend([I::LocalGet(n + i), I::GlobalSet(base + i)]);
         }
@@ -194,17 +176,9 @@ pub fn module(
         let exit = imps.func("fused", BoundaryFn::Exit.export_name(), 3);
         w.code.push(I::Call(exit));
     }
-    // The wrapper's borrows of host resources end with the call (0: a
-    // variant case not taken; handles start at 1).
-    for &(local, r) in &saved {
-        let drop = imps.func("wrapper", format!("drop{r}"), 2);
-        w.code.extend([
-            I::LocalGet(local),
-            I::If(wasm_encoder::BlockType::Empty),
-            I::LocalGet(local),
-            I::Call(drop),
-            I::End,
-        ]);
+    // The wrapper's borrows of host resources end with the call.
+    if host_borrows {
+        saved.release(&mut w.code, |r| imps.func("wrapper", format!("drop{r}"), 2));
     }
     if let Some(ty) = &export.ty.result {
         let mut lift = |ty: &ValType, code: &mut Vec<I<'static>>| {
@@ -219,7 +193,7 @@ pub fn module(
                 code.push(I::Call(new));
             }
         };
-        if flat_len(ty) <= 1 {
+        if ty.flat_len() <= 1 {
             w.flat(ty, n, &mut lift as &mut Convert)?;
         } else {
             w.mem(ty, n, 0, &mut lift as &mut Convert)?;
@@ -227,26 +201,18 @@ pub fn module(
     }
     w.code.extend((0..nr).map(|i| I::LocalGet(n + i)));
     w.code.push(I::End);
-    if w.uses_memory {
-        let Some(memory) = memory else {
-            bail!("handles in memory without a `memory` option");
-        };
-        imps.section.import(
-            "fused",
-            memory,
-            EntityType::Memory(MemoryType {
-                minimum: 0,
-                maximum: None,
-                memory64: false,
-                shared: false,
-                page_size_log2: None,
-            }),
-        );
+    if w.uses_memory && memory.is_none() {
+        bail!("handles in memory without a `memory` option");
+    }
+    // The export's memory is memory 0 when imported; the saved borrows'
+    // stack (defined) follows it.
+    if let Some(memory) = memory.filter(|_| w.uses_memory || host_borrows) {
+        imps.memory(memory);
     }
     let locals: Vec<(u32, CoreType)> = results
         .iter()
         .map(|t| (1, *t))
-        .chain([(2 + host_borrows + w.added, CoreType::I32)])
+        .chain([(5 + w.added, CoreType::I32)])
         .collect();
     let mut body = Function::new(locals);
     for i in &w.code {
@@ -254,29 +220,17 @@ pub fn module(
     }
 
     let post = post_return.then(|| imps.func("fused", "post".to_string(), 4));
-    let count = imps.funcs.len() as u32;
-    let mut listed: Vec<Import> = Vec::new();
-    listed.extend(
-        imps.funcs
-            .iter()
-            .map(|(m, n)| (m.clone(), n.clone(), ExportKind::Func)),
-    );
-    if imps.suppress.is_some() {
-        listed.push((
-            "fused".to_string(),
-            SUPPRESS.to_string(),
-            ExportKind::Global,
-        ));
-    }
-    if let (true, Some(memory)) = (w.uses_memory, memory) {
-        listed.push(("fused".to_string(), memory.to_string(), ExportKind::Memory));
-    }
+    let count = imps.funcs();
     let mut fs = FunctionSection::new();
     fs.function(0);
     let mut exports = ExportSection::new();
     exports.export("f", ExportKind::Func, count);
     let mut code = wasm_encoder::CodeSection::new();
     code.function(&body);
+    let mut memories = MemorySection::new();
+    if host_borrows {
+        memories.memory(Saved::memory_type());
+    }
     let mut globals = GlobalSection::new();
     if let Some(post) = post {
         fs.function(4);
@@ -296,7 +250,7 @@ pub fn module(
                 shared: false,
             };
             globals.global(ty, &init);
-            s.global_get(u32::from(imps.suppress.is_some()) + i as u32);
+            s.global_get(imps.globals() + i as u32);
         }
         s.call(post).end();
         code.function(&f);
@@ -306,13 +260,9 @@ pub fn module(
         .section(&types)
         .section(&imps.section)
         .section(&fs)
+        .section(&memories)
         .section(&globals)
         .section(&exports)
         .section(&code);
-    Ok((module, listed))
-}
-
-/// The number of core values `ty` flattens to (canonical ABI).
-pub fn flat_len(ty: &ValType) -> usize {
-    ty.flat_len()
+    Ok((module, imps.listed()))
 }

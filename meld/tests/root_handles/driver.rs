@@ -1,0 +1,157 @@
+//! The host side of `root_handles`: a driver calling root exports by name
+//! and logging what they return (handles by ownership only) or that they
+//! trapped, and a host providing the resource `file` of `test:host/files`.
+
+use super::common;
+use std::collections::HashMap;
+use wasmtime::component::{Component, Instance, Linker, Resource, ResourceType, Val};
+use wasmtime::{Engine, Store};
+
+/// A store, an instance and a log of the calls made through it.
+pub struct Driver<T: 'static> {
+    pub store: Store<T>,
+    instance: Instance,
+}
+
+impl<T: Log> Driver<T> {
+    pub fn new(
+        engine: &Engine,
+        linker: &Linker<T>,
+        bytes: &[u8],
+        data: T,
+    ) -> wasmtime::Result<Self> {
+        let component = Component::new(engine, bytes)?;
+        let mut store = Store::new(engine, data);
+        let instance = linker.instantiate(&mut store, &component)?;
+        Ok(Driver { store, instance })
+    }
+
+    /// Calls root export `name`, logging its result or trap (with `what`
+    /// describing the arguments); returns the result, `None` on a trap.
+    pub fn call(&mut self, name: &str, what: &str, args: &[Val]) -> wasmtime::Result<Option<Val>> {
+        let f = (self.instance.get_func(&mut self.store, name))
+            .ok_or_else(|| wasmtime::format_err!("no export {name}"))?;
+        let mut out = vec![Val::Bool(false); f.ty(&self.store).results().len()];
+        let outcome = f.call(&mut self.store, args, &mut out);
+        let line = match &outcome {
+            Ok(()) => format!("{name}({what}) = {}", out.first().map_or("()".into(), show)),
+            // wasmtime reports some misuse as errors, meld as traps.
+            Err(_) => format!("{name}({what}) trapped"),
+        };
+        let line = self.store.data_mut().note(line);
+        self.store.data_mut().log().push(line);
+        Ok(outcome.ok().and(out.pop()))
+    }
+
+    /// Drops `handle` from the host, logging whether wasmtime allowed it
+    /// (not while it is lent).
+    pub fn drop_handle(&mut self, what: &str, handle: &Val) -> wasmtime::Result<()> {
+        let Val::Resource(r) = handle else {
+            wasmtime::bail!("{what} is not a handle: {handle:?}")
+        };
+        let outcome = match r.resource_drop(&mut self.store) {
+            Ok(()) => "ok".to_string(),
+            Err(e) => format!("{e}"),
+        };
+        let line = format!("host drops {what}: {outcome}");
+        self.store.data_mut().log().push(line);
+        Ok(())
+    }
+}
+
+/// Store data keeping a log.
+pub trait Log {
+    fn log(&mut self) -> &mut Vec<String>;
+    /// Completes a call's log line.
+    fn note(&mut self, line: String) -> String {
+        line
+    }
+}
+
+impl Log for Vec<String> {
+    fn log(&mut self) -> &mut Vec<String> {
+        self
+    }
+}
+
+/// `n` u32 arguments counting from `from`.
+pub fn numbers(from: u32, n: u32) -> impl Iterator<Item = Val> {
+    (from..from + n).map(Val::U32)
+}
+
+/// `v` for the log: handles by ownership (`Debug` would print wasmtime's
+/// internal indices).
+fn show(v: &Val) -> String {
+    let all = |vs: &[Val]| vs.iter().map(show).collect::<Vec<_>>().join(", ");
+    match v {
+        Val::Resource(r) if r.owned() => "own".to_string(),
+        Val::Resource(_) => "borrow".to_string(),
+        Val::Tuple(vs) => format!("({})", all(vs)),
+        Val::List(vs) => format!("[{}]", all(vs)),
+        Val::Option(None) => "none".to_string(),
+        Val::Option(Some(v)) => format!("some({})", show(v)),
+        Val::U32(x) => x.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The host's resource type.
+pub struct File;
+
+/// The host: its log, each live file's number, and the reads so far (not
+/// logged one by one: a list has 20 000).
+#[derive(Default)]
+pub struct Host {
+    pub log: Vec<String>,
+    files: HashMap<u32, u32>,
+    next: u32,
+    reads: u32,
+}
+
+impl Log for Host {
+    fn log(&mut self) -> &mut Vec<String> {
+        &mut self.log
+    }
+    fn note(&mut self, line: String) -> String {
+        format!("{line} after {} reads", self.reads)
+    }
+}
+
+/// The engine and a linker with the host's `test:host/files`: `file`
+/// (logging its destructor) and its `read` (the file's number plus one).
+fn host() -> wasmtime::Result<(Engine, Linker<Host>)> {
+    let engine = common::engine()?;
+    let mut linker = Linker::<Host>::new(&engine);
+    let mut files = linker.instance("test:host/files")?;
+    files.resource("file", ResourceType::host::<File>(), |mut cx, rep| {
+        let host = cx.data_mut();
+        let n = host.files.remove(&rep);
+        host.log.push(format!("destructor(rep {rep}, file {n:?})"));
+        Ok(())
+    })?;
+    files.func_wrap("[method]file.read", |mut cx, (f,): (Resource<File>,)| {
+        let host = cx.data_mut();
+        host.reads += 1;
+        let n = host.files.get(&f.rep()).copied();
+        Ok((n.map_or(0, |n| n + 1),))
+    })?;
+    Ok((engine, linker))
+}
+
+impl Driver<Host> {
+    /// A host file of number `n`, as a handle to pass to the guest.
+    pub fn file(&mut self, n: u32) -> wasmtime::Result<Val> {
+        let host = self.store.data_mut();
+        host.next += 1;
+        let rep = 100 + host.next;
+        host.files.insert(rep, n);
+        host.log.push(format!("host file {n} = rep {rep}"));
+        let r = Resource::<File>::new_own(rep).try_into_resource_any(&mut self.store)?;
+        Ok(Val::Resource(r))
+    }
+
+    pub fn host(bytes: &[u8]) -> wasmtime::Result<Self> {
+        let (engine, linker) = host()?;
+        Driver::new(&engine, &linker, bytes, Host::default())
+    }
+}
