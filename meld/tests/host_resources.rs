@@ -40,6 +40,9 @@ fn main() {
         Trial::test("host_resources::interface_export_handles", move || {
             check(interface_export_handles("export-interface-handles.wat"))
         }),
+        Trial::test("host_resources::reexported_host_type", move || {
+            check(reexported_host_type("reexport-handles.wat"))
+        }),
         Trial::test("host_resources::nested_handles", move || {
             check(nested_handles("nested-handles.wat"))
         }),
@@ -225,6 +228,63 @@ fn drive_interface(component: &[u8]) -> wasmtime::Result<Vec<String>> {
 /// composed and fused.
 fn interface_export_handles(file: &str) -> Result<()> {
     common::composed_and_fused(&common::assemble("host", file)?, drive_interface, |log| {
+        ensure!(
+            log.iter().any(|l| l.starts_with("drop(rep")),
+            "no destructor ran: {log:#?}"
+        );
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// A host resource type re-exported by an exported interface and at the
+/// root (as wit-component encodes wasi:http's `incoming-handler`) is the
+/// host's type in both places, and the interface's functions behave alike.
+fn reexported_host_type(file: &str) -> Result<()> {
+    let drive = |bytes: &[u8]| -> wasmtime::Result<Vec<String>> {
+        let (engine, linker) = host()?;
+        let component = Component::new(&engine, bytes)?;
+        let mut store = Store::new(&engine, Host::default());
+        let instance = linker.instantiate(&mut store, &component)?;
+        let mut log = Vec::new();
+        let iface = instance.get_export_index(&mut store, None, "test:app/handler");
+        for (at, name) in [(iface.as_ref(), "file"), (None, "file")] {
+            let index = instance
+                .get_export_index(&mut store, at, name)
+                .context_err(name)?;
+            let ty = instance.get_resource(&mut store, index);
+            log.push(format!(
+                "{} {name} is the host's: {}",
+                if at.is_some() { "handler" } else { "root" },
+                ty == Some(ResourceType::host::<File>())
+            ));
+        }
+        let (_, iface) = instance
+            .get_export(&mut store, None, "test:app/handler")
+            .context_err("test:app/handler")?;
+        let (_, hold) = instance
+            .get_export(&mut store, Some(&iface), "hold")
+            .context_err("hold")?;
+        let hold = instance.get_func(&mut store, hold).context_err("hold")?;
+        let mut out = [Val::Bool(false)];
+        hold.call(&mut store, &[], &mut out)?;
+        let Val::Record(fields) = &out[0] else {
+            wasmtime::bail!("hold returned {out:?}")
+        };
+        let Val::Resource(f) = &fields[0].1 else {
+            wasmtime::bail!("hold returned {out:?}")
+        };
+        let file = f.try_into_resource::<File>(&mut store)?;
+        log.push(format!("hold = file {} and {:?}", file.rep(), fields[1].1));
+        log.extend(drive_interface(bytes)?);
+        Ok(log)
+    };
+    common::composed_and_fused(&common::assemble("host", file)?, drive, |log| {
+        ensure!(
+            log.iter().filter(|l| l.ends_with("is the host's: true")).count() == 2,
+            "{log:#?}"
+        );
+        ensure!(log.iter().any(|l| l.ends_with("and U32(5)")), "{log:#?}");
         ensure!(
             log.iter().any(|l| l.starts_with("drop(rep")),
             "no destructor ran: {log:#?}"

@@ -30,13 +30,13 @@
 //! and a borrow parameter, wherever it is (inside lists too), becomes an
 //! inner borrow in the call's scope whose wrapper borrow is saved by the
 //! boundary module (`wrap::saved`) and dropped (`resource.drop` of the
-//! imported type) after the call. A host resource no component uses a host
-//! function or `resource.drop` of is an error (the wrapper would not import
-//! its type).
+//! imported type) after the call. Host resource types may be re-exported
+//! (at the root or by an exported interface, as wit-component encodes a
+//! `use`d type): the wrapper exports its imported type.
 //!
 //! Errors: returning a borrow; resources used at the root but neither
-//! exported there nor imported from the host; root resource exports and
-//! type exports of host resources.
+//! exported there nor imported from the host; type exports holding handles
+//! of resources that are neither.
 //! (Handles passed to and from host functions are handled by
 //! `wrap::host` and [`crate::runtime::resources::host_call`].)
 
@@ -99,13 +99,6 @@ pub fn check(plan: &Plan) -> Result<()> {
             .map(|t| t.resource);
         r.is_some_and(|r| plan.resources[r].host.is_some())
     };
-    for (name, t) in &plan.resource_exports {
-        if host(*t) {
-            bail!(
-                "root resource export `{name}` re-exports a resource imported from the host (not supported yet)"
-            );
-        }
-    }
     for e in &plan.exports {
         let what = || format!("root export `{}`", e.name);
         let top = e.ty.params.iter().map(|(_, t)| t).chain(&e.ty.result);
@@ -127,10 +120,11 @@ pub fn check(plan: &Plan) -> Result<()> {
     for (name, ty) in &plan.type_exports {
         for h in ty.handles() {
             if let ValType::Own(t) | ValType::Borrow(t) = h
-                && (host(*t) || !exported(*t))
+                && !host(*t)
+                && !exported(*t)
             {
                 bail!(
-                    "type export `{name}` holds a handle of a resource that is imported from the host or not exported (not supported yet)"
+                    "type export `{name}` holds a handle of a resource that is neither exported nor imported from the host (not supported yet)"
                 );
             }
         }
@@ -142,15 +136,31 @@ impl Resources {
     /// Defines the wrapper's resource types and exports those exported at
     /// the root (after the fused core instance `fused` exists: their
     /// destructors are its exports); those exported inside instances are
-    /// listed in [`Resources::in_instances`].
-    pub fn define(b: &mut ComponentBuilder, plan: &Plan, fused: u32) -> Self {
+    /// listed in [`Resources::in_instances`]. A re-exported host resource
+    /// (wasi:http's `incoming-handler` re-exports `incoming-request`) is
+    /// the wrapper's imported type, found in `imported` (table type →
+    /// imported type).
+    pub fn define(
+        b: &mut ComponentBuilder,
+        plan: &Plan,
+        fused: u32,
+        imported: &[(usize, u32)],
+    ) -> Result<Self> {
         let mut out = Resources::default();
         for (name, t) in &plan.resource_exports {
             let r = plan.resource_tables[*t]
                 .expect("the translator checked root resource exports")
                 .resource;
+            let host = plan.resources[r].host.is_some();
             let local = match out.defined.iter().find(|d| d.resource == r) {
                 Some(d) => d.local,
+                None if host => imported
+                    .iter()
+                    .find(|(u, _)| plan.resource_tables[*u].is_some_and(|u| u.resource == r))
+                    .map(|(_, ty)| *ty)
+                    .with_context(|| {
+                        format!("root resource export `{name}`: the host type is not imported")
+                    })?,
                 None => {
                     let dtor = BoundaryFn::Dtor(r).export_name();
                     let dtor = b.core_alias_export(None, fused, &dtor, ExportKind::Func);
@@ -174,7 +184,7 @@ impl Resources {
                 }
             }
         }
-        out
+        Ok(out)
     }
 
     /// Records the host resource types the wrapper imported (`handles`:
