@@ -19,20 +19,29 @@
 //! lowering). An `i32` joins with `f32` into `i32` and with anything else
 //! into `i64`, so it never sits in a float local. Values in memory keep
 //! each case's own layout: there is nothing to join.
+//!
+//! The walker writes the encoded instructions straight into a function
+//! body (a byte vector, through [`Walker::sink`]), and so does the
+//! callback, with `wasm_encoder`'s [`InstructionSink`] like the rest of
+//! the runtime's code. Wasm declares a function's locals before its body,
+//! but the walker only knows how many locals it needed (for list cursors
+//! and copies of widened values) once the walk is done, so the caller
+//! emits the whole body first and declares the locals last:
+//! [`Walker::finish`] builds the [`Function`] from the locals and the body's
+//! bytes, which are the same bytes the instructions would encode to.
 
 use super::abi;
 use crate::plan::ValType;
-use anyhow::Result;
-use wasm_encoder::{BlockType, Instruction as I, MemArg, ValType as CoreType};
+use wasm_encoder::{BlockType, Function, InstructionSink, MemArg, ValType as CoreType};
 
 /// Emits the conversion of the handle (of type `Own` or `Borrow`) on top
 /// of the stack, leaving the converted handle there.
-pub type Convert<'a> = dyn FnMut(&ValType, &mut Vec<I<'static>>) + 'a;
+pub type Convert<'a> = dyn FnMut(&ValType, &mut InstructionSink<'_>) + 'a;
 
-/// The code emitted so far and the `i32` locals it added.
+/// A function body being emitted, and the `i32` locals the walks added.
 pub struct Walker {
-    /// The instructions.
-    pub code: Vec<I<'static>>,
+    /// The encoded instructions.
+    code: Vec<u8>,
     next_local: u32,
     /// The number of `i32` locals added, numbered from the first local
     /// given to [`Walker::new`].
@@ -55,6 +64,24 @@ impl Walker {
         }
     }
 
+    /// Appends instructions of the caller's to the body.
+    pub fn sink(&mut self) -> InstructionSink<'_> {
+        InstructionSink::new(&mut self.code)
+    }
+
+    /// The function with the body emitted (which the caller ends with
+    /// `end`) and the local declarations `locals`, which must declare
+    /// [`Walker::added`] `i32` locals from the first one given to
+    /// [`Walker::new`].
+    pub fn finish<L>(self, locals: L) -> Function
+    where
+        L: IntoIterator<Item = (u32, CoreType), IntoIter: ExactSizeIterator>,
+    {
+        let mut f = Function::new(locals);
+        f.raw(self.code);
+        f
+    }
+
     fn local(&mut self) -> u32 {
         self.next_local += 1;
         self.added += 1;
@@ -63,9 +90,8 @@ impl Walker {
 
     /// Converts the handles of `ty`, flattened into the locals from `first`
     /// (of `ty`'s own flat types, as parameters and results are).
-    pub fn flat(&mut self, ty: &ValType, first: u32, conv: &mut Convert) -> Result<()> {
+    pub fn flat(&mut self, ty: &ValType, first: u32, conv: &mut Convert) {
         self.flat_in(ty, first, &abi::flat(ty), conv);
-        Ok(())
     }
 
     /// Converts the handles of `ty`, flattened into the locals from `first`
@@ -79,7 +105,7 @@ impl Walker {
         match ty {
             ValType::Own(_) | ValType::Borrow(_) => {
                 self.get_i32(first, slots[0]);
-                conv(ty, &mut self.code);
+                conv(ty, &mut self.sink());
                 self.set_i32(first, slots[0]);
             }
             ValType::Record(fs) => self.flat_fields(fs.iter().map(|(_, t)| t), first, slots, conv),
@@ -96,11 +122,13 @@ impl Walker {
                         continue;
                     };
                     self.get_i32(first, slots[0]);
-                    self.code
-                        .extend([I::I32Const(i as i32), I::I32Eq, I::If(BlockType::Empty)]);
+                    self.sink()
+                        .i32_const(i as i32)
+                        .i32_eq()
+                        .if_(BlockType::Empty);
                     let payload = &slots[1..1 + case.flat_len()];
                     self.flat_in(case, first + 1, payload, conv);
-                    self.code.push(I::End);
+                    self.sink().end();
                 }
             }
         }
@@ -123,18 +151,18 @@ impl Walker {
 
     /// Pushes the `i32` held in `local`, of core type `slot`.
     fn get_i32(&mut self, local: u32, slot: CoreType) {
-        self.code.push(I::LocalGet(local));
+        self.sink().local_get(local);
         if Self::wide(slot) {
-            self.code.push(I::I32WrapI64);
+            self.sink().i32_wrap_i64();
         }
     }
 
     /// Pops an `i32` into `local`, of core type `slot`.
     fn set_i32(&mut self, local: u32, slot: CoreType) {
         if Self::wide(slot) {
-            self.code.push(I::I64ExtendI32U);
+            self.sink().i64_extend_i32_u();
         }
-        self.code.push(I::LocalSet(local));
+        self.sink().local_set(local);
     }
 
     /// An `i32` local holding the `i32` in `local` of core type `slot`:
@@ -145,7 +173,7 @@ impl Walker {
         }
         let copy = self.local();
         self.get_i32(local, slot);
-        self.code.push(I::LocalSet(copy));
+        self.sink().local_set(copy);
         copy
     }
 
@@ -159,79 +187,71 @@ impl Walker {
         }
     }
 
-    /// Converts the handles of the `ty` stored at address `addr` (a local)
-    /// plus `offset` in [`Walker::memory`].
-    pub fn mem(&mut self, ty: &ValType, addr: u32, offset: u32, conv: &mut Convert) -> Result<()> {
-        self.mem_at(ty, addr, offset, conv);
-        Ok(())
+    /// An access to [`Walker::memory`] at `offset`, aligned to `2^align`.
+    fn at(&self, offset: u32, align: u32) -> MemArg {
+        MemArg {
+            offset: u64::from(offset),
+            align,
+            memory_index: self.memory,
+        }
     }
 
-    /// [`Walker::mem`], which cannot fail.
-    fn mem_at(&mut self, ty: &ValType, addr: u32, offset: u32, conv: &mut Convert) {
+    /// Converts the handles of the `ty` stored at address `addr` (a local)
+    /// plus `offset` in [`Walker::memory`].
+    pub fn mem(&mut self, ty: &ValType, addr: u32, offset: u32, conv: &mut Convert) {
         if !ty.has_handle() {
             return;
         }
         self.uses_memory = true;
-        let memory_index = self.memory;
-        let at = |offset: u32, align: u32| MemArg {
-            offset: u64::from(offset),
-            align,
-            memory_index,
-        };
+        let word = self.at(offset, 2);
         match ty {
             ValType::Own(_) | ValType::Borrow(_) => {
-                self.code.extend([
-                    I::LocalGet(addr),
-                    I::LocalGet(addr),
-                    I::I32Load(at(offset, 2)),
-                ]);
-                conv(ty, &mut self.code);
-                self.code.push(I::I32Store(at(offset, 2)));
+                self.sink().local_get(addr).local_get(addr).i32_load(word);
+                conv(ty, &mut self.sink());
+                self.sink().i32_store(word);
             }
             ValType::Record(fs) => {
                 let tys = || fs.iter().map(|(_, t)| t);
                 for (t, o) in tys().zip(abi::fields(tys()).0) {
-                    self.mem_at(t, addr, offset + o, conv);
+                    self.mem(t, addr, offset + o, conv);
                 }
             }
             ValType::Tuple(ts) => {
                 for (t, o) in ts.iter().zip(abi::fields(ts.iter()).0) {
-                    self.mem_at(t, addr, offset + o, conv);
+                    self.mem(t, addr, offset + o, conv);
                 }
             }
             ValType::List(t) => {
                 let (ptr, len) = (self.local(), self.local());
-                self.code.extend([
-                    I::LocalGet(addr),
-                    I::I32Load(at(offset, 2)),
-                    I::LocalSet(ptr),
-                    I::LocalGet(addr),
-                    I::I32Load(at(offset + 4, 2)),
-                    I::LocalSet(len),
-                ]);
+                let second = self.at(offset + 4, 2);
+                self.sink()
+                    .local_get(addr)
+                    .i32_load(word)
+                    .local_set(ptr)
+                    .local_get(addr)
+                    .i32_load(second)
+                    .local_set(len);
                 self.list(t, ptr, len, conv);
             }
             _ => {
                 let cases = abi::cases(ty).expect("only variant-likes are left");
                 let (payload, _) = abi::payload(&cases);
-                let load = match abi::disc_size(cases.len()) {
-                    1 => I::I32Load8U(at(offset, 0)),
-                    2 => I::I32Load16U(at(offset, 1)),
-                    _ => I::I32Load(at(offset, 2)),
-                };
+                let disc = abi::disc_size(cases.len());
+                let (byte, half) = (self.at(offset, 0), self.at(offset, 1));
                 for (i, case) in cases.into_iter().enumerate() {
                     let Some(case) = case.filter(|c| c.has_handle()) else {
                         continue;
                     };
-                    self.code.extend([
-                        I::LocalGet(addr),
-                        load.clone(),
-                        I::I32Const(i as i32),
-                        I::I32Eq,
-                        I::If(BlockType::Empty),
-                    ]);
-                    self.mem_at(case, addr, offset + payload, conv);
-                    self.code.push(I::End);
+                    let s = &mut self.sink();
+                    s.local_get(addr);
+                    match disc {
+                        1 => s.i32_load8_u(byte),
+                        2 => s.i32_load16_u(half),
+                        _ => s.i32_load(word),
+                    };
+                    s.i32_const(i as i32).i32_eq().if_(BlockType::Empty);
+                    self.mem(case, addr, offset + payload, conv);
+                    self.sink().end();
                 }
             }
         }
@@ -243,30 +263,28 @@ impl Walker {
         self.uses_memory = true;
         let size = abi::size_align(elem).0 as i32;
         let (p, n) = (self.local(), self.local());
-        self.code.extend([
-            I::LocalGet(ptr),
-            I::LocalSet(p),
-            I::LocalGet(len),
-            I::LocalSet(n),
-            I::Block(BlockType::Empty),
-            I::Loop(BlockType::Empty),
-            I::LocalGet(n),
-            I::I32Eqz,
-            I::BrIf(1),
-        ]);
-        self.mem_at(elem, p, 0, conv);
-        self.code.extend([
-            I::LocalGet(p),
-            I::I32Const(size),
-            I::I32Add,
-            I::LocalSet(p),
-            I::LocalGet(n),
-            I::I32Const(1),
-            I::I32Sub,
-            I::LocalSet(n),
-            I::Br(0),
-            I::End,
-            I::End,
-        ]);
+        self.sink()
+            .local_get(ptr)
+            .local_set(p)
+            .local_get(len)
+            .local_set(n)
+            .block(BlockType::Empty)
+            .loop_(BlockType::Empty)
+            .local_get(n)
+            .i32_eqz()
+            .br_if(1);
+        self.mem(elem, p, 0, conv);
+        self.sink()
+            .local_get(p)
+            .i32_const(size)
+            .i32_add()
+            .local_set(p)
+            .local_get(n)
+            .i32_const(1)
+            .i32_sub()
+            .local_set(n)
+            .br(0)
+            .end()
+            .end();
     }
 }

@@ -15,7 +15,7 @@
 //! entries and restores `base`, so a call re-entering the export during the
 //! original's call (a host call) stacks its borrows above the outer call's.
 
-use wasm_encoder::{BlockType, Instruction as I, MemArg, MemoryType};
+use wasm_encoder::{BlockType, InstructionSink, MemArg, MemoryType};
 
 /// Bytes before the first entry.
 const HEADER: u64 = 8;
@@ -73,107 +73,89 @@ impl Saved {
     }
 
     /// Code at the function's entry: reads the stack's height.
-    pub fn enter(&self, code: &mut Vec<I<'static>>) {
-        code.extend([
-            I::I32Const(0),
-            I::I32Load(self.at(0)),
-            I::LocalTee(self.base),
-            I::LocalSet(self.top),
-        ]);
+    pub fn enter(&self, s: &mut InstructionSink) {
+        s.i32_const(0)
+            .i32_load(self.at(0))
+            .local_tee(self.base)
+            .local_set(self.top);
     }
 
     /// Code saving the wrapper's borrow handle (of plan resource
     /// `resource`) on top of the wasm stack, leaving it there.
-    pub fn push(&mut self, resource: usize, code: &mut Vec<I<'static>>) {
+    pub fn push(&mut self, resource: usize, s: &mut InstructionSink) {
         if !self.resources.contains(&resource) {
             self.resources.push(resource);
         }
         let (top, scratch) = (self.top, self.scratch);
-        code.extend([
-            I::LocalSet(scratch),
+        s.local_set(scratch)
             // Grow when the entry would pass the end of the memory.
-            I::LocalGet(top),
-            I::I32Const(HEADER as i32 + ENTRY),
-            I::I32Add,
-            I::MemorySize(self.memory),
-            I::I32Const(16),
-            I::I32Shl,
-            I::I32GtU,
-            I::If(BlockType::Empty),
-            I::I32Const(1),
-            I::MemoryGrow(self.memory),
-            I::I32Const(-1),
-            I::I32Eq,
-            I::If(BlockType::Empty),
-            I::Unreachable,
-            I::End,
-            I::End,
-            I::LocalGet(top),
-            I::LocalGet(scratch),
-            I::I32Store(self.at(HEADER)),
-            I::LocalGet(top),
-            I::I32Const(resource as i32),
-            I::I32Store(self.at(HEADER + 4)),
-            I::LocalGet(top),
-            I::I32Const(ENTRY),
-            I::I32Add,
-            I::LocalSet(top),
-            I::LocalGet(scratch),
-        ]);
+            .local_get(top)
+            .i32_const(HEADER as i32 + ENTRY)
+            .i32_add()
+            .memory_size(self.memory)
+            .i32_const(16)
+            .i32_shl()
+            .i32_gt_u()
+            .if_(BlockType::Empty)
+            .i32_const(1)
+            .memory_grow(self.memory)
+            .i32_const(-1)
+            .i32_eq()
+            .if_(BlockType::Empty)
+            .unreachable()
+            .end()
+            .end()
+            .local_get(top)
+            .local_get(scratch)
+            .i32_store(self.at(HEADER))
+            .local_get(top)
+            .i32_const(resource as i32)
+            .i32_store(self.at(HEADER + 4))
+            .local_get(top)
+            .i32_const(ENTRY)
+            .i32_add()
+            .local_set(top)
+            .local_get(scratch);
     }
 
     /// Code before the call: stores the stack's height.
-    pub fn publish(&self, code: &mut Vec<I<'static>>) {
-        code.extend([
-            I::I32Const(0),
-            I::LocalGet(self.top),
-            I::I32Store(self.at(0)),
-        ]);
+    pub fn publish(&self, s: &mut InstructionSink) {
+        s.i32_const(0).local_get(self.top).i32_store(self.at(0));
     }
 
     /// Code after the call: drops every saved handle, the last saved first,
     /// with the function `drop(resource)` gives, and restores the height.
-    pub fn release(&self, code: &mut Vec<I<'static>>, mut drop: impl FnMut(usize) -> u32) {
+    pub fn release(&self, s: &mut InstructionSink, mut drop: impl FnMut(usize) -> u32) {
         let top = self.top;
-        code.extend([
-            I::Block(BlockType::Empty),
-            I::Loop(BlockType::Empty),
-            I::LocalGet(top),
-            I::LocalGet(self.base),
-            I::I32LeU,
-            I::BrIf(1),
-            I::LocalGet(top),
-            I::I32Const(ENTRY),
-            I::I32Sub,
-            I::LocalSet(top),
-        ]);
+        s.block(BlockType::Empty)
+            .loop_(BlockType::Empty)
+            .local_get(top)
+            .local_get(self.base)
+            .i32_le_u()
+            .br_if(1)
+            .local_get(top)
+            .i32_const(ENTRY)
+            .i32_sub()
+            .local_set(top);
         let single = self.resources.len() == 1;
         for &r in &self.resources {
             if !single {
-                code.extend([
-                    I::LocalGet(top),
-                    I::I32Load(self.at(HEADER + 4)),
-                    I::I32Const(r as i32),
-                    I::I32Eq,
-                    I::If(BlockType::Empty),
-                ]);
+                s.local_get(top)
+                    .i32_load(self.at(HEADER + 4))
+                    .i32_const(r as i32)
+                    .i32_eq()
+                    .if_(BlockType::Empty);
             }
-            code.extend([
-                I::LocalGet(top),
-                I::I32Load(self.at(HEADER)),
-                I::Call(drop(r)),
-            ]);
+            s.local_get(top).i32_load(self.at(HEADER)).call(drop(r));
             if !single {
-                code.push(I::End);
+                s.end();
             }
         }
-        code.extend([
-            I::Br(0),
-            I::End,
-            I::End,
-            I::I32Const(0),
-            I::LocalGet(self.base),
-            I::I32Store(self.at(0)),
-        ]);
+        s.br(0)
+            .end()
+            .end()
+            .i32_const(0)
+            .local_get(self.base)
+            .i32_store(self.at(0));
     }
 }

@@ -22,7 +22,7 @@
 
 mod imports;
 
-use super::convert::{Convert, Walker};
+use super::convert::Walker;
 use super::saved::Saved;
 use crate::plan::{Plan, RootExport, ValType};
 use crate::runtime::resources::boundary::BoundaryFn;
@@ -31,7 +31,7 @@ use imports::Imports;
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasm_encoder::{
     ConstExpr, ExportKind, ExportSection, Function, FunctionSection, GlobalSection, GlobalType,
-    Instruction as I, MemorySection, Module, TypeSection, ValType as CoreType,
+    InstructionSink, MemorySection, Module, TypeSection, ValType as CoreType,
 };
 
 /// The most core values parameters are passed in (canonical ABI); more
@@ -100,22 +100,22 @@ pub fn module(
     let mut w = Walker::new(n + nr + 5);
     if borrows {
         let enter = imps.func("fused", BoundaryFn::Enter.export_name(), 3);
-        w.code.push(I::Call(enter));
+        w.sink().call(enter);
     }
     if host_borrows {
-        saved.enter(&mut w.code);
+        saved.enter(&mut w.sink());
     }
     {
-        let mut lower = |ty: &ValType, code: &mut Vec<I<'static>>| match ty {
+        let mut lower = |ty: &ValType, s: &mut InstructionSink| match ty {
             // The host's handle, a handle of the wrapper's table, is the rep.
             ValType::Own(t) if host(*t) => {
                 let lower = imps.func("fused", BoundaryFn::LowerOwn(*t).export_name(), 1);
-                code.push(I::Call(lower));
+                s.call(lower);
             }
             ValType::Borrow(t) if host(*t) => {
-                saved.push(resource(*t), code);
+                saved.push(resource(*t), s);
                 let lower = imps.func("fused", BoundaryFn::LowerBorrow(*t).export_name(), 1);
-                code.push(I::Call(lower));
+                s.call(lower);
             }
             ValType::Own(t) => {
                 let rr = resource(*t);
@@ -123,22 +123,20 @@ pub fn module(
                 let drop = imps.func("wrapper", format!("drop{rr}"), 2);
                 let lower = imps.func("fused", BoundaryFn::LowerOwn(*t).export_name(), 1);
                 let global = imps.suppress();
-                code.extend([
-                    I::LocalSet(handle),
-                    I::LocalGet(handle),
-                    I::Call(rep),
-                    I::LocalSet(tmp),
-                    I::I32Const(1),
-                    I::GlobalSet(global),
-                    I::LocalGet(handle),
-                    I::Call(drop),
-                    I::LocalGet(tmp),
-                    I::Call(lower),
-                ]);
+                s.local_set(handle)
+                    .local_get(handle)
+                    .call(rep)
+                    .local_set(tmp)
+                    .i32_const(1)
+                    .global_set(global)
+                    .local_get(handle)
+                    .call(drop)
+                    .local_get(tmp)
+                    .call(lower);
             }
             ValType::Borrow(t) => {
                 let lower = imps.func("fused", BoundaryFn::LowerBorrow(*t).export_name(), 1);
-                code.push(I::Call(lower));
+                s.call(lower);
             }
             _ => unreachable!("the walker converts handles only"),
         };
@@ -146,11 +144,11 @@ pub fn module(
             // One pointer to the parameters as a tuple, written by the
             // lift into the callee's memory: converted in place there.
             let all = ValType::Tuple(export.ty.params.iter().map(|(_, t)| t.clone()).collect());
-            w.mem(&all, 0, 0, &mut lower as &mut Convert)?;
+            w.mem(&all, 0, 0, &mut lower);
         } else {
             let mut k = 0;
             for (_, ty) in &export.ty.params {
-                w.flat(ty, k, &mut lower as &mut Convert)?;
+                w.flat(ty, k, &mut lower);
                 k += ty.flat_len() as u32;
             }
         }
@@ -161,46 +159,58 @@ pub fn module(
         "a host borrow is saved iff there is one"
     );
     if host_borrows {
-        saved.publish(&mut w.code);
+        saved.publish(&mut w.sink());
     }
-    w.code.extend((0..n).map(I::LocalGet));
-    w.code.push(I::Call(original));
-    w.code.extend((0..nr).rev().map(|i| I::LocalSet(n + i)));
-    if post_return {
-        let base = imps.globals();
-        for i in 0..nr {
-            w.code.extend([I::LocalGet(n + i), I::GlobalSet(base + i)]);
+    {
+        let s = &mut w.sink();
+        for i in 0..n {
+            s.local_get(i);
+        }
+        s.call(original);
+        for i in (0..nr).rev() {
+            s.local_set(n + i);
+        }
+        if post_return {
+            let base = imps.globals();
+            for i in 0..nr {
+                s.local_get(n + i).global_set(base + i);
+            }
+        }
+        if borrows {
+            let exit = imps.func("fused", BoundaryFn::Exit.export_name(), 3);
+            s.call(exit);
+        }
+        // The wrapper's borrows of host resources end with the call.
+        if host_borrows {
+            saved.release(s, |r| imps.func("wrapper", format!("drop{r}"), 2));
         }
     }
-    if borrows {
-        let exit = imps.func("fused", BoundaryFn::Exit.export_name(), 3);
-        w.code.push(I::Call(exit));
-    }
-    // The wrapper's borrows of host resources end with the call.
-    if host_borrows {
-        saved.release(&mut w.code, |r| imps.func("wrapper", format!("drop{r}"), 2));
-    }
     if let Some(ty) = &export.ty.result {
-        let mut lift = |ty: &ValType, code: &mut Vec<I<'static>>| {
+        let mut lift = |ty: &ValType, s: &mut InstructionSink| {
             let ValType::Own(t) = ty else {
                 unreachable!("resources::check: results hold own handles only")
             };
             let lift = imps.func("fused", BoundaryFn::LiftOwn(*t).export_name(), 1);
-            code.push(I::Call(lift));
+            s.call(lift);
             // A host resource's rep is already the wrapper's own handle.
             if !host(*t) {
                 let new = imps.func("wrapper", format!("new{}", resource(*t)), 1);
-                code.push(I::Call(new));
+                s.call(new);
             }
         };
         if ty.flat_len() <= 1 {
-            w.flat(ty, n, &mut lift as &mut Convert)?;
+            w.flat(ty, n, &mut lift);
         } else {
-            w.mem(ty, n, 0, &mut lift as &mut Convert)?;
+            w.mem(ty, n, 0, &mut lift);
         }
     }
-    w.code.extend((0..nr).map(|i| I::LocalGet(n + i)));
-    w.code.push(I::End);
+    {
+        let s = &mut w.sink();
+        for i in 0..nr {
+            s.local_get(n + i);
+        }
+        s.end();
+    }
     if w.uses_memory && memory.is_none() {
         bail!("handles in memory without a `memory` option");
     }
@@ -214,10 +224,7 @@ pub fn module(
         .map(|t| (1, *t))
         .chain([(5 + w.added, CoreType::I32)])
         .collect();
-    let mut body = Function::new(locals);
-    for i in &w.code {
-        body.instruction(i);
-    }
+    let body = w.finish(locals);
 
     let post = post_return.then(|| imps.func("fused", "post".to_string(), 4));
     let count = imps.funcs();

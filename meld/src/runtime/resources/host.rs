@@ -29,11 +29,7 @@ use super::{State, scope};
 use crate::plan::{FuncType, ValType};
 use crate::wrap::convert::{Convert, Walker};
 use anyhow::{Result, bail};
-use wasm_encoder::{Function, Instruction as I, InstructionSink, ValType as CoreType};
-
-/// Placeholder calls the walker's callback leaves, replaced by the
-/// conversion snippet numbered `index - SNIPPET` when encoding.
-const SNIPPET: u32 = 0xF000_0000;
+use wasm_encoder::{Function, InstructionSink, ValType as CoreType};
 
 /// The most flat values passed as parameters of a lowered function; more
 /// are passed through memory (the canonical ABI's `MAX_FLAT_PARAMS`).
@@ -63,68 +59,56 @@ pub fn host_call(
     // Whether parameter handles sit in the caller's memory (and must be
     // saved and restored).
     let mut probe = Walker::new(0);
-    params.walk(&mut probe, &mut |_: &ValType, _: &mut Vec<I<'static>>| {})?;
+    params.walk(&mut probe, &mut |_: &ValType, _: &mut InstructionSink| {});
     let save = probe.uses_memory;
     if save && memory.is_none() {
         bail!("handles in memory without a `memory` option");
     }
 
-    let mut snippets: Vec<Vec<u8>> = Vec::new();
     let mut w = Walker::new(n + 7);
     w.memory = memory.unwrap_or(0);
     if save {
-        w.code.extend([I::GlobalGet(state.sp), I::LocalSet(base)]);
+        w.sink().global_get(state.sp).local_set(base);
     }
-    let mut lower = |t: &ValType, code: &mut Vec<I<'static>>| {
-        code.push(I::Call(SNIPPET + snippets.len() as u32));
-        snippets.push(snippet(state, t, Snippet::Param { save }, locals));
+    let mut lower = |t: &ValType, s: &mut InstructionSink| {
+        snippet(s, state, t, Snippet::Param { save }, locals);
     };
-    params.walk(&mut w, &mut lower as &mut Convert)?;
-    w.code.extend((0..n).map(I::LocalGet));
-    w.code.push(I::Call(import));
+    params.walk(&mut w, &mut lower);
+    let s = &mut w.sink();
+    for i in 0..n {
+        s.local_get(i);
+    }
+    s.call(import);
     if save {
         // Each handle, in the same order: drop the rep, put back the handle.
-        let mut restore = |_: &ValType, code: &mut Vec<I<'static>>| {
-            code.extend([
-                I::Drop,
-                I::LocalGet(cursor),
-                I::I32Load(emit::mem(state.scopes, 0)),
-                I::LocalGet(cursor),
-                I::I32Const(8),
-                I::I32Add,
-                I::LocalSet(cursor),
-            ]);
+        let mut restore = |_: &ValType, s: &mut InstructionSink| {
+            s.drop()
+                .local_get(cursor)
+                .i32_load(emit::mem(state.scopes, 0))
+                .local_get(cursor)
+                .i32_const(8)
+                .i32_add()
+                .local_set(cursor);
         };
-        w.code.extend([I::LocalGet(base), I::LocalSet(cursor)]);
-        params.walk(&mut w, &mut restore as &mut Convert)?;
-        w.code.extend([I::LocalGet(base), I::GlobalSet(state.sp)]);
+        w.sink().local_get(base).local_set(cursor);
+        params.walk(&mut w, &mut restore);
+        w.sink().local_get(base).global_set(state.sp);
     }
     if let Some(res) = ty.result.as_ref().filter(|t| t.has_handle()) {
-        let mut lift = |t: &ValType, code: &mut Vec<I<'static>>| {
-            code.push(I::Call(SNIPPET + snippets.len() as u32));
-            snippets.push(snippet(state, t, Snippet::Result, locals));
+        let mut lift = |t: &ValType, s: &mut InstructionSink| {
+            snippet(s, state, t, Snippet::Result, locals);
         };
         if core.results().len() == 1 {
-            w.code.push(I::LocalSet(result));
-            w.flat(res, result, &mut lift as &mut Convert)?;
-            w.code.push(I::LocalGet(result));
+            w.sink().local_set(result);
+            w.flat(res, result, &mut lift);
+            w.sink().local_get(result);
         } else {
-            w.mem(res, n - 1, 0, &mut lift as &mut Convert)?;
+            w.mem(res, n - 1, 0, &mut lift);
         }
     }
-    w.code.push(I::End);
-    let mut f = Function::new([(7 + w.added, CoreType::I32)]);
-    for i in &w.code {
-        match i {
-            I::Call(x) if *x >= SNIPPET => {
-                f.raw(snippets[(*x - SNIPPET) as usize].iter().copied());
-            }
-            i => {
-                f.instruction(i);
-            }
-        }
-    }
-    Ok(f)
+    w.sink().end();
+    let locals = [(7 + w.added, CoreType::I32)];
+    Ok(w.finish(locals))
 }
 
 /// A host function's parameters as the lowered core function receives
@@ -149,15 +133,14 @@ impl<'a> Params<'a> {
     }
 
     /// Converts every parameter handle with `conv`, in the canonical order.
-    fn walk(&self, w: &mut Walker, conv: &mut Convert) -> Result<()> {
+    fn walk(&self, w: &mut Walker, conv: &mut Convert) {
         match self {
             Params::Flat(params) => {
                 let mut k = 0u32;
                 for (_, p) in *params {
-                    w.flat(p, k, conv)?;
+                    w.flat(p, k, conv);
                     k += p.flat_len() as u32;
                 }
-                Ok(())
             }
             Params::Spilled(tuple) => w.mem(tuple, 0, 0, conv),
         }
@@ -183,10 +166,8 @@ struct Locals {
     scratch: u32,
 }
 
-/// The conversion of the handle of type `ty` on top of the stack.
-fn snippet(state: &State, ty: &ValType, what: Snippet, l: Locals) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    let s = &mut InstructionSink::new(&mut bytes);
+/// Emits the conversion of the handle of type `ty` on top of the stack.
+fn snippet(s: &mut InstructionSink, state: &State, ty: &ValType, what: Snippet, l: Locals) {
     let t = match ty {
         ValType::Own(t) | ValType::Borrow(t) => *t,
         _ => unreachable!("the walker converts handles only"),
@@ -196,7 +177,7 @@ fn snippet(state: &State, ty: &ValType, what: Snippet, l: Locals) -> Vec<u8> {
         Snippet::Result => {
             s.local_set(l.rep);
             emit::insert(s, table, state.live, OWN, t, l.rep, Aux::Zero, l.scratch);
-            return bytes;
+            return;
         }
         Snippet::Param { save } => save,
     };
@@ -228,5 +209,4 @@ fn snippet(state: &State, ty: &ValType, what: Snippet, l: Locals) -> Vec<u8> {
     } else {
         emit::load(s, table, l.addr, emit::REP);
     }
-    bytes
 }
