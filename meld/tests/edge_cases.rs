@@ -6,16 +6,34 @@
 //! or `;; expect: trap`). The string cases are instances of
 //! `edge/string.wat.in`, listed in [`STRING_CASES`] with their outcome.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use fixtures::oracle::Oracle;
-use libtest_mimic::{Arguments, Failed, Trial};
+use libtest_mimic::Arguments;
 use std::path::Path;
+
+mod common;
 
 /// Whether `run` returns or traps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
     Ok,
     Trap,
+}
+
+/// How a run of `run` ended. Runs compare by outcome only: the composed and
+/// the fused form may word the same trap differently; the message is there
+/// to be shown when the outcomes differ.
+#[derive(Debug)]
+struct Ended {
+    outcome: Outcome,
+    #[expect(dead_code, reason = "read only by `Debug`, in failure messages")]
+    trap: Option<String>,
+}
+
+impl PartialEq for Ended {
+    fn eq(&self, other: &Self) -> bool {
+        self.outcome == other.outcome
+    }
 }
 
 /// One side of a string case: canonical `string-encoding`, the string's bytes
@@ -27,56 +45,25 @@ struct Side {
     len: u32,
 }
 
-const UTF8_MIXED: Side = Side {
-    encoding: "utf8",
-    bytes: b"h\xe2\x82\xac\xf0\x9f\x98\x80",
-    len: 8,
-};
-const UTF16_MIXED: Side = Side {
-    encoding: "utf16",
-    bytes: b"h\x00\xac\x20\x3d\xd8\x00\xde",
-    len: 4,
-};
-const UTF8_CAFE: Side = Side {
-    encoding: "utf8",
-    bytes: b"caf\xc3\xa9",
-    len: 5,
-};
-const LATIN1_CAFE: Side = Side {
-    encoding: "latin1+utf16",
-    bytes: b"caf\xe9",
-    len: 4,
-};
-const UTF16_CAFE: Side = Side {
-    encoding: "utf16",
-    bytes: b"c\x00a\x00f\x00\xe9\x00",
-    len: 4,
-};
-const UTF8_A_EURO: Side = Side {
-    encoding: "utf8",
-    bytes: b"a\xe2\x82\xac",
-    len: 4,
-};
-const UTF16_A_EURO: Side = Side {
-    encoding: "utf16",
-    bytes: b"a\x00\xac\x20",
-    len: 2,
-};
-const TAGGED_A_EURO: Side = Side {
-    encoding: "latin1+utf16",
-    bytes: b"a\x00\xac\x20",
-    len: 0x8000_0002,
-};
-const UTF8_INVALID: Side = Side {
-    encoding: "utf8",
-    bytes: b"h\xff",
-    len: 2,
-};
-const UTF16_UNPAIRED: Side = Side {
-    encoding: "utf16",
-    bytes: b"\x00\xd8",
-    len: 1,
-};
+/// A [`Side`], written on one line.
+const fn side(encoding: &'static str, bytes: &'static [u8], len: u32) -> Side {
+    Side {
+        encoding,
+        bytes,
+        len,
+    }
+}
+
+const UTF8_MIXED: Side = side("utf8", b"h\xe2\x82\xac\xf0\x9f\x98\x80", 8);
+const UTF16_MIXED: Side = side("utf16", b"h\x00\xac\x20\x3d\xd8\x00\xde", 4);
+const UTF8_CAFE: Side = side("utf8", b"caf\xc3\xa9", 5);
+const LATIN1_CAFE: Side = side("latin1+utf16", b"caf\xe9", 4);
+const UTF16_CAFE: Side = side("utf16", b"c\x00a\x00f\x00\xe9\x00", 4);
+const UTF8_A_EURO: Side = side("utf8", b"a\xe2\x82\xac", 4);
+const UTF16_A_EURO: Side = side("utf16", b"a\x00\xac\x20", 2);
+const TAGGED_A_EURO: Side = side("latin1+utf16", b"a\x00\xac\x20", 0x8000_0002);
+const UTF8_INVALID: Side = side("utf8", b"h\xff", 2);
+const UTF16_UNPAIRED: Side = side("utf16", b"\x00\xd8", 1);
 
 /// (name, caller, callee, outcome)
 const STRING_CASES: [(&str, Side, Side, Outcome); 15] = [
@@ -132,8 +119,8 @@ fn main() {
     let mut trials = Vec::new();
     for (name, caller, callee, outcome) in STRING_CASES {
         let source = string_case(&caller, &callee);
-        trials.push(Trial::test(format!("strings::{name}"), move || {
-            check(&source, outcome)
+        trials.push(common::trial(format!("strings::{name}"), move || {
+            run_both(&source, outcome)
         }));
     }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/edge");
@@ -147,46 +134,44 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|e| e == "wat"))
     {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        trials.push(Trial::test(name, move || {
-            let source = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+        trials.push(common::trial(name, move || {
+            let source = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
             let outcome = match source.lines().next() {
                 Some(";; expect: ok") => Outcome::Ok,
                 Some(";; expect: trap") => Outcome::Trap,
-                _ => {
-                    return Err(
-                        "the first line must be `;; expect: ok` or `;; expect: trap`".into(),
-                    );
-                }
+                _ => bail!("the first line must be `;; expect: ok` or `;; expect: trap`"),
             };
-            check(&source, outcome)
+            run_both(&source, outcome)
         }));
     }
     libtest_mimic::run(&args, trials).exit();
 }
 
 /// Runs `source` composed and fused; both must have `expected` as outcome.
-fn check(source: &str, expected: Outcome) -> Result<(), Failed> {
-    run_both(source, expected).map_err(|e| format!("{e:?}").into())
-}
-
 fn run_both(source: &str, expected: Outcome) -> Result<()> {
     let composed = wat::parse_str(source).context("assembling the case")?;
     let oracle = Oracle::new()?;
-    let fused = meld::Fuser::new()
-        .component(true)
-        .fuse(&composed)
-        .context("fusing the case")?;
-    for (label, bytes) in [("composed", &composed), ("fused", &fused.bytes)] {
-        let result = oracle.run(bytes);
-        let outcome = match &result {
-            Ok(()) => Outcome::Ok,
-            Err(e) if format!("{e:?}").contains("calling `run`") => Outcome::Trap,
-            Err(e) => bail!("the {label} component failed before `run`: {e:?}"),
-        };
-        if outcome != expected {
-            bail!("the {label} component: expected {expected:?}, got {outcome:?} ({result:?})");
+    let run = |bytes: &[u8]| -> wasmtime::Result<Ended> {
+        match oracle.run(bytes) {
+            Ok(()) => Ok(Ended {
+                outcome: Outcome::Ok,
+                trap: None,
+            }),
+            Err(e) if format!("{e:?}").contains("calling `run`") => Ok(Ended {
+                outcome: Outcome::Trap,
+                trap: Some(format!("{e:#}")),
+            }),
+            Err(e) => wasmtime::bail!("failed before `run`: {e:?}"),
         }
-    }
+    };
+    common::composed_and_fused(&composed, run, |ended| {
+        ensure!(
+            ended.outcome == expected,
+            "expected {expected:?}, got {ended:?}"
+        );
+        Ok(())
+    })?;
     Ok(())
 }
 

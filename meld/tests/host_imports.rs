@@ -4,10 +4,12 @@
 //! the same host calls; the core output keeps the imports under names that
 //! identify interface and function.
 
-use anyhow::{Context, Result, ensure};
-use libtest_mimic::{Arguments, Failed, Trial};
+use anyhow::{Result, ensure};
+use libtest_mimic::Arguments;
+use wasmtime::Store;
 use wasmtime::component::{Component, Linker};
-use wasmtime::{Config, Engine, Store};
+
+mod common;
 
 const COMPOSITION: &str = r#"
 (component
@@ -40,29 +42,21 @@ const COMPOSITION: &str = r#"
 fn main() {
     let args = Arguments::from_args();
     let trials = vec![
-        Trial::test("host_imports::fused_component_makes_the_same_calls", || {
-            check(same_calls())
-        }),
-        Trial::test("host_imports::core_module_keeps_named_imports", || {
-            check(core_imports())
-        }),
+        common::trial(
+            "host_imports::fused_component_makes_the_same_calls",
+            same_calls,
+        ),
+        common::trial(
+            "host_imports::core_module_keeps_named_imports",
+            core_imports,
+        ),
     ];
     libtest_mimic::run(&args, trials).exit();
 }
 
-fn check(result: Result<()>) -> Result<(), Failed> {
-    result.map_err(|e| format!("{e:?}").into())
-}
-
 /// Runs `component` with the host functions; returns the host calls made.
-fn run(component: &[u8]) -> Result<Vec<String>> {
-    run_in_wasmtime(component).map_err(anyhow::Error::from)
-}
-
-fn run_in_wasmtime(component: &[u8]) -> wasmtime::Result<Vec<String>> {
-    let mut config = Config::new();
-    config.wasm_component_model(true).wasm_multi_memory(true);
-    let engine = Engine::new(&config)?;
+fn run(component: &[u8]) -> wasmtime::Result<Vec<String>> {
+    let engine = common::engine()?;
     let component = Component::new(&engine, component)?;
     let mut linker = Linker::<Vec<String>>::new(&engine);
     linker.root().func_wrap("double", |mut cx, (x,): (u32,)| {
@@ -84,33 +78,20 @@ fn run_in_wasmtime(component: &[u8]) -> wasmtime::Result<Vec<String>> {
 
 fn same_calls() -> Result<()> {
     let composed = wat::parse_str(COMPOSITION)?;
-    let expected = run(&composed).context("running the composition")?;
-    ensure!(
-        expected == ["double(21)", "log(héllo)", "log(h)"],
-        "the composition itself made {expected:?}"
-    );
-    let fused = meld::Fuser::new().component(true).fuse(&composed)?;
-    let calls = run(&fused.bytes).context("running the fused component")?;
-    ensure!(
-        calls == expected,
-        "fused made {calls:?}, composed made {expected:?}"
-    );
+    common::composed_and_fused(&composed, run, |calls| {
+        ensure!(
+            *calls == ["double(21)", "log(héllo)", "log(h)"],
+            "made {calls:?}"
+        );
+        Ok(())
+    })?;
     Ok(())
 }
 
 fn core_imports() -> Result<()> {
-    let fused = meld::Fuser::new().fuse(&wat::parse_str(COMPOSITION)?)?;
-    let mut names = Vec::new();
-    for payload in wasmparser::Parser::new(0).parse_all(&fused.bytes) {
-        if let wasmparser::Payload::ImportSection(r) = payload? {
-            for import in r.into_imports() {
-                let import = import?;
-                names.push(format!("{}::{}", import.module, import.name));
-            }
-        }
-    }
+    let names = common::core_imports(&wat::parse_str(COMPOSITION)?)?;
     ensure!(
-        names == ["$root::double", "test:host/log::log"],
+        names == ["$root double", "test:host/log log"],
         "imports are {names:?}"
     );
     Ok(())

@@ -2,12 +2,14 @@
 //! realloc and a post-return function, and a function taking a record and
 //! returning an enum (named types). The composed and the fused
 //! (`--component`) forms are called with the same arguments under wasmtime
-//! and must return the same values, and post-return must have run as often.
+//! and must return the same values, and post-return must have run as often;
+//! the fused component must export the same names in the same order.
 
 use anyhow::{Result, ensure};
-use libtest_mimic::{Arguments, Failed, Trial};
-use wasmtime::component::{Component, Linker, Val};
-use wasmtime::{Config, Engine, Store};
+use libtest_mimic::Arguments;
+use wasmtime::component::Val;
+
+mod common;
 
 const COMPOSITION: &str = r#"
 (component
@@ -43,21 +45,14 @@ const COMPOSITION: &str = r#"
 
 fn main() {
     let args = Arguments::from_args();
-    let trials = vec![Trial::test("root_exports::same_results", || {
-        same_results().map_err(|e| Failed::from(format!("{e:?}")))
-    })];
+    let trials = vec![common::trial("root_exports::same_results", same_results)];
     libtest_mimic::run(&args, trials).exit();
 }
 
 /// Calls every export of `component` with fixed arguments; returns the
-/// results in order.
-fn call_all(component: &[u8]) -> wasmtime::Result<Vec<Val>> {
-    let mut config = Config::new();
-    config.wasm_component_model(true).wasm_multi_memory(true);
-    let engine = Engine::new(&config)?;
-    let component = Component::new(&engine, component)?;
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &component)?;
+/// results in order and the names the component exports.
+fn call_all(component: &[u8]) -> wasmtime::Result<(Vec<Val>, Vec<String>)> {
+    let mut run = common::Instantiated::new(component)?;
     let point = |x, y| Val::Record(vec![("x".into(), Val::S32(x)), ("y".into(), Val::S32(y))]);
     let calls = [
         ("echo", vec![Val::String("bob ✓".into())]),
@@ -68,60 +63,30 @@ fn call_all(component: &[u8]) -> wasmtime::Result<Vec<Val>> {
     ];
     let mut results = Vec::new();
     for (name, params) in calls {
-        let func = instance
-            .get_func(&mut store, name)
-            .ok_or_else(|| wasmtime::format_err!("no export {name}"))?;
-        let mut out = [Val::Bool(false)];
-        func.call(&mut store, &params, &mut out)?;
-        results.push(out[0].clone());
+        results.push(run.call(None, name, &params)?);
     }
-    Ok(results)
+    Ok((results, run.exports))
 }
 
 fn same_results() -> Result<()> {
     let composed = wat::parse_str(COMPOSITION)?;
-    let expected = call_all(&composed).map_err(anyhow::Error::from)?;
-    ensure!(
-        expected
-            == [
-                Val::String("bob ✓".into()),
-                Val::String(String::new()),
-                Val::U32(2),
-                Val::Enum("red".into()),
-                Val::Enum("green".into())
-            ],
-        "the composition itself returned {expected:?}"
-    );
-    let fused = meld::Fuser::new().component(true).fuse(&composed)?;
-    let results = call_all(&fused.bytes).map_err(anyhow::Error::from)?;
-    ensure!(
-        results == expected,
-        "fused returned {results:?}, composed {expected:?}"
-    );
-    let names = export_names(&fused.bytes)?;
-    ensure!(
-        names == ["point", "color", "echo", "post-count", "classify"],
-        "the fused component exports {names:?}"
-    );
+    common::composed_and_fused(&composed, call_all, |(results, exports)| {
+        ensure!(
+            *results
+                == [
+                    Val::String("bob ✓".into()),
+                    Val::String(String::new()),
+                    Val::U32(2),
+                    Val::Enum("red".into()),
+                    Val::Enum("green".into())
+                ],
+            "returned {results:?}"
+        );
+        ensure!(
+            *exports == ["point", "color", "echo", "post-count", "classify"],
+            "exports {exports:?}"
+        );
+        Ok(())
+    })?;
     Ok(())
-}
-
-/// The names a component exports at its root, in order.
-fn export_names(component: &[u8]) -> Result<Vec<String>> {
-    let mut names = Vec::new();
-    let mut depth = 0;
-    for payload in wasmparser::Parser::new(0).parse_all(component) {
-        match payload? {
-            wasmparser::Payload::ModuleSection { .. }
-            | wasmparser::Payload::ComponentSection { .. } => depth += 1,
-            wasmparser::Payload::End(_) if depth > 0 => depth -= 1,
-            wasmparser::Payload::ComponentExportSection(r) if depth == 0 => {
-                for export in r {
-                    names.push(export?.name.name.to_string());
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(names)
 }

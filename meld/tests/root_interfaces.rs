@@ -12,11 +12,12 @@
 //! the composition: constructor, method, own parameter, drop from the
 //! host, destructor observed).
 
-use anyhow::{Context, Result, ensure};
-use libtest_mimic::{Arguments, Failed, Trial};
-use wasmtime::component::types::ComponentItem;
-use wasmtime::component::{Component, Instance, Linker, ResourceAny, Val};
-use wasmtime::{Config, Engine, Store};
+use anyhow::{Result, ensure};
+use common::Instantiated as Run;
+use libtest_mimic::Arguments;
+use wasmtime::component::{ResourceAny, Val};
+
+mod common;
 
 /// A driver: calls into an instantiated component; returns what it saw.
 type Driver = fn(&mut Run) -> wasmtime::Result<Vec<Val>>;
@@ -31,17 +32,13 @@ const CASES: [(&str, &str, Driver); 4] = [
 
 fn main() {
     let args = Arguments::from_args();
-    let mut trials: Vec<Trial> = CASES
+    let mut trials: Vec<_> = CASES
         .iter()
-        .map(|&(name, file, driver)| {
-            Trial::test(name, move || {
-                same_results(file, driver).map_err(|e| Failed::from(format!("{e:?}")))
-            })
-        })
+        .map(|&(name, file, driver)| common::trial(name, move || same_results(file, driver)))
         .collect();
-    trials.push(Trial::test(
+    trials.push(common::trial(
         "root_interfaces::nested_instance_is_an_error",
-        || nested_instance().map_err(|e| Failed::from(format!("{e:?}"))),
+        nested_instance,
     ));
     libtest_mimic::run(&args, trials).exit();
 }
@@ -67,37 +64,6 @@ fn nested_instance() -> Result<()> {
         "unexpected error: {err}"
     );
     Ok(())
-}
-
-/// An instantiated component.
-struct Run {
-    store: Store<()>,
-    instance: Instance,
-}
-
-impl Run {
-    /// Calls `name` inside exported instance `iface` (`None`: the root).
-    fn call(&mut self, iface: Option<&str>, name: &str, params: &[Val]) -> wasmtime::Result<Val> {
-        let scope = match iface {
-            Some(i) => Some(
-                self.instance
-                    .get_export_index(&mut self.store, None, i)
-                    .ok_or_else(|| wasmtime::format_err!("no export {i}"))?,
-            ),
-            None => None,
-        };
-        let index = self
-            .instance
-            .get_export_index(&mut self.store, scope.as_ref(), name)
-            .ok_or_else(|| wasmtime::format_err!("no export {name} in {iface:?}"))?;
-        let func = self
-            .instance
-            .get_func(&mut self.store, index)
-            .ok_or_else(|| wasmtime::format_err!("{name} is not a function"))?;
-        let mut out = vec![Val::Bool(false); func.ty(&self.store).results().len()];
-        func.call(&mut self.store, params, &mut out)?;
-        Ok(out.pop().unwrap_or(Val::Tuple(Vec::new())))
-    }
 }
 
 const API: Option<&str> = Some("my:pkg/api");
@@ -188,64 +154,37 @@ fn expected(file: &str) -> Vec<Val> {
             Val::U32(5),
         ],
         "split.wat" => vec![Val::U32(1), Val::U32(11), Val::String("two".into())],
-        _ => [42, 10, 0, 10, 1, 2].map(Val::U32).to_vec(),
+        "resource.wat" => [42, 10, 0, 10, 1, 2].map(Val::U32).to_vec(),
+        other => panic!("no expected results for {other}"),
     }
 }
 
-/// Instantiates `component` and runs `driver` on it; also returns the
-/// component's exports: per exported item, its name and, for instances,
-/// the sorted names of what they export.
-fn drive(component: &[u8], driver: Driver) -> wasmtime::Result<(Vec<Val>, Vec<String>)> {
-    let mut config = Config::new();
-    config.wasm_component_model(true).wasm_multi_memory(true);
-    let engine = Engine::new(&config)?;
-    let component = Component::new(&engine, component)?;
-    let mut names = Vec::new();
-    for (name, item) in component.component_type().exports(&engine) {
-        let mut inner = Vec::new();
-        if let ComponentItem::ComponentInstance(i) = item.ty {
-            inner = i.exports(&engine).map(|(n, _)| n.to_string()).collect();
-            inner.sort();
-        }
-        names.push(format!("{name} {inner:?}"));
-    }
-    names.sort();
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &component)?;
-    let mut run = Run { store, instance };
-    Ok((driver(&mut run)?, names))
-}
-
+/// Runs `driver` on the composition and on its fused form, which must see
+/// the same; then requires the fused component to export what the
+/// composition exports.
 fn same_results(file: &str, driver: Driver) -> Result<()> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/interfaces")
-        .join(file);
-    let composed = wat::parse_file(&path).with_context(|| format!("assembling {file}"))?;
-    let (want, want_names) = drive(&composed, driver)
-        .map_err(anyhow::Error::from)
-        .context("the composed component")?;
-    ensure!(
-        want == expected(file),
-        "the composition itself returned {want:?}"
-    );
-    let fused = meld::Fuser::new()
-        .component(true)
-        .fuse(&composed)
-        .context("fusing")?;
-    let (got, names) = drive(&fused.bytes, driver)
-        .map_err(anyhow::Error::from)
-        .context("the fused component")?;
-    ensure!(got == want, "fused returned {got:?}, composed {want:?}");
+    let composed = common::assemble("interfaces", file)?;
+    let drive = |bytes: &[u8]| driver(&mut Run::new(bytes)?);
+    common::composed_and_fused(&composed, drive, |seen| {
+        ensure!(*seen == expected(file), "returned {seen:?}");
+        Ok(())
+    })?;
+    let exports = |bytes: &[u8]| -> Result<Vec<String>> {
+        let mut names = Run::new(bytes).map_err(anyhow::Error::from)?.exports;
+        names.sort();
+        Ok(names)
+    };
+    let mut want = exports(&composed)?;
     // Types the input names only inside an interface are exported at the
     // root too when a root function uses them.
-    let mut want_names = want_names;
     if file == "two.wat" {
-        want_names.push("pair []".to_string());
-        want_names.sort();
+        want.push("pair".to_string());
+        want.sort();
     }
+    let names = exports(&common::fuse(&composed)?)?;
     ensure!(
-        names == want_names,
-        "the fused component exports {names:?}, the composed one {want_names:?}"
+        names == want,
+        "the fused component exports {names:?}, the composed one (with what the fused one adds) {want:?}"
     );
     Ok(())
 }

@@ -1,13 +1,19 @@
 //! Scaffolding shared by meld's test binaries: assembling a WAT input and
 //! running a composition and its fused `--component` form through the same
-//! driver, requiring identical observations.
+//! driver, requiring identical observations. Also: a libtest-mimic trial
+//! that prints a failure's whole error chain, a component instantiated
+//! without imports whose exports can be listed and called by name, and the
+//! imports of meld's core-module output.
 
 #![allow(dead_code)]
 
 use anyhow::{Context, Result, ensure};
+use libtest_mimic::{Failed, Trial};
 use std::fmt::Debug;
 use std::path::Path;
-use wasmtime::{Config, Engine};
+use wasmtime::component::types::ComponentItem;
+use wasmtime::component::{Component, Instance, Linker, Val};
+use wasmtime::{Config, Engine, Store};
 
 /// The engine every test uses: component model and multi-memory on (fused
 /// modules keep one memory per original instance).
@@ -38,6 +44,20 @@ pub fn composed_and_fused<T: PartialEq + Debug>(
         .map_err(anyhow::Error::from)
         .context("the composed component")?;
     check(&expected).context("the composition itself did not run as the test planned")?;
+    let fused = fuse(composed)?;
+    let results = drive(&fused)
+        .map_err(anyhow::Error::from)
+        .context("the fused component")?;
+    ensure!(
+        results == expected,
+        "fused:\n{results:#?}\ncomposed:\n{expected:#?}"
+    );
+    Ok(expected)
+}
+
+/// Fuses `composed` as [`composed_and_fused`] does (`--component`); on
+/// failure the error carries meld's plan for the input.
+pub fn fuse(composed: &[u8]) -> Result<Vec<u8>> {
     let fused = meld::Fuser::new()
         .component(true)
         .fuse(composed)
@@ -49,12 +69,93 @@ pub fn composed_and_fused<T: PartialEq + Debug>(
                     .unwrap_or_default()
             )
         })?;
-    let results = drive(&fused.bytes)
-        .map_err(anyhow::Error::from)
-        .context("the fused component")?;
-    ensure!(
-        results == expected,
-        "fused:\n{results:#?}\ncomposed:\n{expected:#?}"
-    );
-    Ok(expected)
+    Ok(fused.bytes)
+}
+
+/// Fuses `composed` into a core module (meld's default output) and returns
+/// the module's imports as `module name`, in order.
+pub fn core_imports(composed: &[u8]) -> Result<Vec<String>> {
+    let fused = meld::Fuser::new().fuse(composed)?;
+    let mut names = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(&fused.bytes) {
+        if let wasmparser::Payload::ImportSection(r) = payload? {
+            for import in r.into_imports() {
+                let import = import?;
+                names.push(format!("{} {}", import.module, import.name));
+            }
+        }
+    }
+    Ok(names)
+}
+
+/// A libtest-mimic trial named `name` running `test`; a failure prints the
+/// whole error chain.
+pub fn trial(name: impl Into<String>, test: impl FnOnce() -> Result<()> + Send + 'static) -> Trial {
+    Trial::test(name, move || {
+        test().map_err(|e| Failed::from(format!("{e:?}")))
+    })
+}
+
+/// A component compiled with [`engine`] and instantiated with no imports.
+pub struct Instantiated {
+    /// The store the instance lives in.
+    pub store: Store<()>,
+    /// The instance.
+    pub instance: Instance,
+    /// The names the component exports, in its order: each root export,
+    /// and after an exported instance the names inside it as
+    /// `instance#name`.
+    pub exports: Vec<String>,
+}
+
+impl Instantiated {
+    /// Compiles and instantiates `component`.
+    pub fn new(component: &[u8]) -> wasmtime::Result<Self> {
+        let engine = engine()?;
+        let component = Component::new(&engine, component)?;
+        let mut exports = Vec::new();
+        for (name, item) in component.component_type().exports(&engine) {
+            exports.push(name.to_string());
+            if let ComponentItem::ComponentInstance(i) = item.ty {
+                exports.extend(i.exports(&engine).map(|(n, _)| format!("{name}#{n}")));
+            }
+        }
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &component)?;
+        Ok(Self {
+            store,
+            instance,
+            exports,
+        })
+    }
+
+    /// Calls the function `name` exported inside the exported instance
+    /// `scope` (`None`: at the root) with `params`; returns its result, an
+    /// empty tuple for a function without one.
+    pub fn call(
+        &mut self,
+        scope: Option<&str>,
+        name: &str,
+        params: &[Val],
+    ) -> wasmtime::Result<Val> {
+        let scope_index = match scope {
+            Some(s) => Some(
+                self.instance
+                    .get_export_index(&mut self.store, None, s)
+                    .ok_or_else(|| wasmtime::format_err!("no export {s}"))?,
+            ),
+            None => None,
+        };
+        let index = self
+            .instance
+            .get_export_index(&mut self.store, scope_index.as_ref(), name)
+            .ok_or_else(|| wasmtime::format_err!("no export {name} in {scope:?}"))?;
+        let func = self
+            .instance
+            .get_func(&mut self.store, index)
+            .ok_or_else(|| wasmtime::format_err!("{name} is not a function"))?;
+        let mut out = vec![Val::Bool(false); func.ty(&self.store).results().len()];
+        func.call(&mut self.store, params, &mut out)?;
+        Ok(out.pop().unwrap_or(Val::Tuple(Vec::new())))
+    }
 }
