@@ -191,9 +191,17 @@ pub fn translate(component: &[u8]) -> Result<Plan> {
 
     for (name, (export, _)) in component.exports.raw_iter() {
         let name: &str = name;
-        if let Export::Instance { exports, .. } = &component.export_items[*export] {
+        if let Export::Instance { ty, exports } = &component.export_items[*export] {
             plan.instance_exports.push(name.to_string());
-            for (inner, (export, _)) in exports.raw_iter() {
+            // The translator fills an exported instance's map in hash
+            // order; the instance type keeps the declared order.
+            let declared = &types[*ty].exports;
+            let mut items: Vec<_> = exports.raw_iter().collect();
+            items.sort_by_key(|(inner, _)| {
+                let inner: &str = inner;
+                declared.keys().position(|k| k == inner).unwrap_or(usize::MAX)
+            });
+            for (inner, (export, _)) in items {
                 let inner: &str = inner;
                 let name = ExportName {
                     instance: Some(name.to_string()),
