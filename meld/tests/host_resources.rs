@@ -43,6 +43,12 @@ fn main() {
         Trial::test("host_resources::reexported_host_type", move || {
             check(reexported_host_type("reexport-handles.wat"))
         }),
+        Trial::test("host_resources::import_type_names", move || {
+            check(common::same_import_names(
+                &common::assemble("host", "nested-handles.wat")?,
+                &["test:host/files#error-code", "test:host/files#wrapped"],
+            ))
+        }),
         Trial::test("host_resources::nested_handles", move || {
             check(nested_handles("nested-handles.wat"))
         }),
@@ -281,7 +287,10 @@ fn reexported_host_type(file: &str) -> Result<()> {
     };
     common::composed_and_fused(&common::assemble("host", file)?, drive, |log| {
         ensure!(
-            log.iter().filter(|l| l.ends_with("is the host's: true")).count() == 2,
+            log.iter()
+                .filter(|l| l.ends_with("is the host's: true"))
+                .count()
+                == 2,
             "{log:#?}"
         );
         ensure!(log.iter().any(|l| l.ends_with("and U32(5)")), "{log:#?}");

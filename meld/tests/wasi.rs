@@ -29,6 +29,12 @@ fn main() {
         }),
         Trial::test("wasi::stream_errors", move || check(stream_errors())),
         Trial::test("wasi::poll", move || check(poll())),
+        Trial::test("wasi::import_type_names", move || {
+            check(common::same_import_names(
+                &common::assemble("wasi", "errors.wat")?,
+                &["wasi:io/streams@0.2.12#stream-error"],
+            ))
+        }),
         Trial::test("wasi::single", move || check(single("@0.2.12"))),
         Trial::test("wasi::single_older_version", move || {
             check(single("@0.2.0"))

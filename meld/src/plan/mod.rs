@@ -39,6 +39,10 @@ pub struct Plan {
     pub exports: Vec<RootExport>,
     /// Exported types, by name, in the input's order.
     pub type_exports: Vec<(ExportName, ValType)>,
+    /// Records, variants, enums and flags the input's imported instances
+    /// export by name (e.g. `wasi:io/streams`' `stream-error`): instance,
+    /// name, type (its handles in the root component's table types).
+    pub host_type_names: Vec<(String, String, ValType)>,
     /// Exported resource types: name and resource table type (of the
     /// component instance that exports it), in the input's order.
     pub resource_exports: Vec<(ExportName, usize)>,

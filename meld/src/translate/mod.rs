@@ -178,6 +178,7 @@ pub fn translate(component: &[u8]) -> Result<Plan> {
     }
     resources::name_and_flag(&mut plan)?;
     resources::host_resources(&mut plan, component)?;
+    plan.host_type_names = host_type_names(component, &types);
     // Host imports passing handles: the trampoline becomes the converting
     // call, and the raw import an intrinsic of its own.
     for (trampoline, host) in with_handles {
@@ -199,7 +200,10 @@ pub fn translate(component: &[u8]) -> Result<Plan> {
             let mut items: Vec<_> = exports.raw_iter().collect();
             items.sort_by_key(|(inner, _)| {
                 let inner: &str = inner;
-                declared.keys().position(|k| k == inner).unwrap_or(usize::MAX)
+                declared
+                    .keys()
+                    .position(|k| k == inner)
+                    .unwrap_or(usize::MAX)
             });
             for (inner, (export, _)) in items {
                 let inner: &str = inner;
@@ -438,6 +442,36 @@ fn func_type(
             .collect::<Result<_>>()?,
         result: results.first().map(|t| val_type(types, *t)).transpose()?,
     })
+}
+
+/// The named records, variants, enums and flags of the imported instances'
+/// types, for naming them again when the wrapper re-imports the instances.
+/// A type meld cannot represent is left out (it is never named then).
+fn host_type_names(
+    component: &wasmtime_environ::component::Component,
+    types: &ComponentTypes,
+) -> Vec<(String, String, ValType)> {
+    let mut out = Vec::new();
+    for (_, (instance, ext)) in component.import_types.iter() {
+        let TypeDef::ComponentInstance(ty) = ext.ty else {
+            continue;
+        };
+        for (name, item) in types[ty].exports.iter() {
+            let TypeDef::Interface(t) = item.ty else {
+                continue;
+            };
+            if let Ok(
+                v @ (ValType::Record(_)
+                | ValType::Variant(_)
+                | ValType::Enum(_)
+                | ValType::Flags(_)),
+            ) = val_type(types, t)
+            {
+                out.push((instance.clone(), name.clone(), v));
+            }
+        }
+    }
+    out
 }
 
 fn val_type(types: &ComponentTypes, ty: InterfaceType) -> Result<ValType> {

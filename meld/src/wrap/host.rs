@@ -96,7 +96,7 @@ pub fn import(
             Some(instance) => {
                 let mut it = InstanceType::new();
                 let mut local: Vec<(usize, u32)> = Vec::new();
-                let mut named = 0;
+                let mut names = host_types::Names::default();
                 for &r in &g.resources {
                     let name = host_of(r)?.name.as_str();
                     it.export(name, ComponentTypeRef::Type(TypeBounds::SubResource));
@@ -111,7 +111,7 @@ pub fn import(
                         local: &local,
                         outer: &resources,
                         what: (name, instance),
-                        named,
+                        names: &mut names,
                     };
                     let mut val =
                         |it: &mut InstanceType, t: &ValType| host_types::val(&mut cx, it, t);
@@ -121,7 +121,6 @@ pub fn import(
                         .map(|(n, t)| Ok((n.as_str(), val(&mut it, t)?)))
                         .collect::<Result<Vec<_>>>()?;
                     let result = ty.result.as_ref().map(|t| val(&mut it, t)).transpose()?;
-                    named = cx.named;
                     it.ty().function().params(params).result(result);
                     it.export(name, ComponentTypeRef::Func(it.type_count() - 1));
                 }

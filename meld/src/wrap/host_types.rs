@@ -2,10 +2,11 @@
 //! interface ([`super::host`]): handles refer to the instance type's own
 //! resource exports (or an outer one), so compound types containing them
 //! (lists, options, results, tuples, records, variants) are defined inside
-//! the instance type too; records and variants are exported there under
-//! generated names (`meld-h<N>`), as validation requires; so are enums and
-//! flags, and types containing any of them. Other types are defined in the
-//! wrapper and aliased in.
+//! the instance type too; records, variants, enums and flags are exported
+//! there, as validation requires, under the name the input's import type
+//! gives them (matched structurally, handles by resource), else under a
+//! generated name (`meld-h<N>`); so are types containing any of them. Other
+//! types are defined in the wrapper and aliased in.
 
 use super::TypeEncoder;
 use crate::plan::{Plan, ValType};
@@ -26,8 +27,17 @@ pub struct Cx<'a, 'b> {
     pub outer: &'a [(usize, u32)],
     /// The function and instance, for errors.
     pub what: (&'b str, &'b str),
-    /// Records and variants exported so far.
-    pub named: u32,
+    /// The named types exported so far.
+    pub names: &'a mut Names,
+}
+
+/// The named types one instance type exports.
+#[derive(Default)]
+pub struct Names {
+    /// Generated names used so far.
+    generated: u32,
+    /// Name and type index of each exported type.
+    exported: Vec<(String, u32)>,
 }
 
 fn outer(it: &mut InstanceType, index: u32) -> u32 {
@@ -50,7 +60,16 @@ pub fn val(cx: &mut Cx, it: &mut InstanceType, t: &ValType) -> Result<ComponentV
     let opt = |cx: &mut Cx, it: &mut InstanceType, t: Option<&ValType>| {
         t.map(|t| val(cx, it, t)).transpose()
     };
-    let mut named = false;
+    let named = matches!(
+        t,
+        ValType::Record(_) | ValType::Variant(_) | ValType::Enum(_) | ValType::Flags(_)
+    );
+    let input_name = named.then(|| input_name(cx, t)).flatten();
+    if let Some(name) = input_name
+        && let Some((_, index)) = cx.names.exported.iter().find(|(n, _)| n == name)
+    {
+        return Ok(ComponentValType::Type(*index));
+    }
     match t {
         ValType::Own(u) | ValType::Borrow(u) => {
             let r = super::host::resource(cx.plan, *u);
@@ -97,7 +116,6 @@ pub fn val(cx: &mut Cx, it: &mut InstanceType, t: &ValType) -> Result<ComponentV
                 .map(|(n, t)| Ok((n.as_str(), val(cx, it, t)?)))
                 .collect::<Result<Vec<_>>>()?;
             it.ty().defined_type().record(fs);
-            named = true;
         }
         ValType::Variant(cs) => {
             let cs = cs
@@ -105,30 +123,89 @@ pub fn val(cx: &mut Cx, it: &mut InstanceType, t: &ValType) -> Result<ComponentV
                 .map(|(n, t)| Ok((n.as_str(), opt(cx, it, t.as_ref())?)))
                 .collect::<Result<Vec<_>>>()?;
             it.ty().defined_type().variant(cs);
-            named = true;
         }
         ValType::Enum(names) => {
             it.ty()
                 .defined_type()
                 .enum_type(names.iter().map(String::as_str));
-            named = true;
         }
         ValType::Flags(names) => {
             it.ty()
                 .defined_type()
                 .flags(names.iter().map(String::as_str));
-            named = true;
         }
         other => bail!("{other:?} inside an instance type (not supported yet)"),
     }
     let mut index = it.type_count() - 1;
     if named {
-        let name = format!("meld-h{}", cx.named);
-        cx.named += 1;
+        let name = match input_name {
+            Some(name) => name.to_string(),
+            None => {
+                cx.names.generated += 1;
+                format!("meld-h{}", cx.names.generated - 1)
+            }
+        };
         it.export(&name, ComponentTypeRef::Type(TypeBounds::Eq(index)));
         index = it.type_count() - 1;
+        cx.names.exported.push((name, index));
     }
     Ok(ComponentValType::Type(index))
+}
+
+/// The name the input's import of this instance gives the named type `t`.
+fn input_name<'p>(cx: &Cx<'p, '_>, t: &ValType) -> Option<&'p str> {
+    let instance = cx.what.1;
+    (cx.plan.host_type_names.iter())
+        .find(|(i, _, u)| i == instance && same(cx.plan, t, u))
+        .map(|(_, name, _)| name.as_str())
+}
+
+/// Whether `a` and `b` are the same type, handles compared by resource
+/// (the input's import types and a lowering's types use different table
+/// types for the same resource).
+fn same(plan: &Plan, a: &ValType, b: &ValType) -> bool {
+    let resource = |t: usize| {
+        plan.resource_tables
+            .get(t)
+            .copied()
+            .flatten()
+            .map(|t| t.resource)
+    };
+    let opt = |x: &Option<Box<ValType>>, y: &Option<Box<ValType>>| match (x, y) {
+        (Some(x), Some(y)) => same(plan, x, y),
+        (x, y) => x.is_none() && y.is_none(),
+    };
+    match (a, b) {
+        (ValType::Own(x), ValType::Own(y)) | (ValType::Borrow(x), ValType::Borrow(y)) => {
+            resource(*x).is_some() && resource(*x) == resource(*y)
+        }
+        (ValType::List(x), ValType::List(y)) | (ValType::Option(x), ValType::Option(y)) => {
+            same(plan, x, y)
+        }
+        (ValType::Record(f), ValType::Record(g)) => {
+            f.len() == g.len()
+                && f.iter()
+                    .zip(g)
+                    .all(|((n, x), (m, y))| n == m && same(plan, x, y))
+        }
+        (ValType::Tuple(f), ValType::Tuple(g)) => {
+            f.len() == g.len() && f.iter().zip(g).all(|(x, y)| same(plan, x, y))
+        }
+        (ValType::Variant(f), ValType::Variant(g)) => {
+            f.len() == g.len()
+                && f.iter().zip(g).all(|((n, x), (m, y))| {
+                    n == m
+                        && match (x, y) {
+                            (Some(x), Some(y)) => same(plan, x, y),
+                            (x, y) => x.is_none() && y.is_none(),
+                        }
+                })
+        }
+        (ValType::Result { ok: a, err: e }, ValType::Result { ok: b, err: f }) => {
+            opt(a, b) && opt(e, f)
+        }
+        (a, b) => !a.has_handle() && a == b,
+    }
 }
 
 /// Whether `ty` is or contains a record, variant, enum or flags type.

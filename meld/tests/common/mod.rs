@@ -159,3 +159,41 @@ impl Instantiated {
         Ok(out.pop().unwrap_or(Val::Tuple(Vec::new())))
     }
 }
+
+/// What each imported instance of `component` exports, as
+/// `instance#name`, in order.
+pub fn imported_instance_exports(component: &[u8]) -> Result<Vec<String>> {
+    let engine = engine()?;
+    let component = Component::new(&engine, component)?;
+    let mut out = Vec::new();
+    for (name, item) in component.component_type().imports(&engine) {
+        if let ComponentItem::ComponentInstance(instance) = item.ty {
+            out.extend(
+                instance
+                    .exports(&engine)
+                    .map(|(e, _)| format!("{name}#{e}")),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Checks that the fused form of `composed` imports its host instances
+/// with names the input uses (no generated names), including `expected`.
+pub fn same_import_names(composed: &[u8], expected: &[&str]) -> Result<()> {
+    let before = imported_instance_exports(composed)?;
+    let after = imported_instance_exports(&fuse(composed)?)?;
+    for name in &after {
+        ensure!(
+            before.contains(name),
+            "the fused form imports `{name}`, the input does not: {after:#?}"
+        );
+    }
+    for name in expected {
+        ensure!(
+            after.iter().any(|n| n == name),
+            "the fused form does not import `{name}`: {after:#?}"
+        );
+    }
+    Ok(())
+}
