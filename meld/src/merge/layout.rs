@@ -87,7 +87,7 @@ impl ModuleInfo {
     }
 
     /// The number of imports of `kind`.
-    fn imported(&self, kind: ItemKind) -> u32 {
+    pub fn imported(&self, kind: ItemKind) -> u32 {
         self.imports
             .iter()
             .filter(|(_, _, ty)| import_kind(ty) == Some(kind))

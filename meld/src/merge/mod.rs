@@ -17,9 +17,11 @@
 //! host import passing handles is called through a converting function
 //! ([`runtime::resources::host_call`]).
 //!
-//! Custom sections (names, producers, debug info) are dropped.
+//! Function names are kept ([`names`]); other custom sections (producers,
+//! debug info) are dropped.
 
 pub mod layout;
+mod names;
 mod remap;
 
 use crate::plan::{Intrinsic, ItemKind, Plan};
@@ -194,6 +196,7 @@ pub fn merge(plan: &Plan) -> Result<Merged> {
     }
 
     let mut start = Function::new([]);
+    let mut names = names::Names::default();
     for (i, inst) in plan.instances.iter().enumerate() {
         let bytes = &plan.modules[inst.module].bytes;
         let mut remap = Remap {
@@ -201,6 +204,17 @@ pub fn merge(plan: &Plan) -> Result<Merged> {
         };
         copy_instance(&mut s, &mut remap, &layout, bytes, &mut start)
             .with_context(|| format!("merging core instance {i}"))?;
+        let info = &layout.modules[inst.module];
+        names.module(
+            bytes,
+            &layout.instances[i].funcs,
+            info.imported(ItemKind::Func),
+        )?;
+    }
+    for (k, intrinsic) in layout.intrinsics.iter().enumerate() {
+        if let Some((index, _)) = intrinsic {
+            names.meld(*index, &format!("{:?}", plan.intrinsics[k]));
+        }
     }
     for memory in layout.resources.memories() {
         s.memories.memory(memory);
@@ -208,7 +222,8 @@ pub fn merge(plan: &Plan) -> Result<Merged> {
     for (ty, init) in layout.resources.globals() {
         s.globals.global(ty, &init);
     }
-    for t in &layout.transfers {
+    for (i, t) in layout.transfers.iter().enumerate() {
+        names.meld(layout.transfer_base + i as u32, &format!("{:?}", t.kind));
         s.funcs.function(layout.transfer_type);
         let body = runtime::resources::transfer(&layout.resources, t.kind, t.src, t.dst);
         s.code.function(&body);
@@ -223,6 +238,7 @@ pub fn merge(plan: &Plan) -> Result<Merged> {
         s.code.function(&b.body(&layout.resources));
         let index = layout.transfer_base + layout.transfers.len() as u32 + i as u32;
         s.exports.export(&b.export_name(), ExportKind::Func, index);
+        names.meld(index, &b.export_name());
     }
     if !layout.boundary.is_empty() {
         s.exports.export(
@@ -234,6 +250,7 @@ pub fn merge(plan: &Plan) -> Result<Merged> {
     start.instruction(&Instruction::End);
     s.funcs.function(layout.start_type);
     s.code.function(&start);
+    names.meld(layout.start_func, "start");
 
     let mut exports = export(plan, &layout, &mut s.exports)?;
     exports.imports = host_names;
@@ -256,7 +273,10 @@ pub fn merge(plan: &Plan) -> Result<Merged> {
             count: s.data_count,
         });
     }
-    module.section(&s.code).section(&s.data);
+    module
+        .section(&s.code)
+        .section(&s.data)
+        .section(&names.section());
     Ok(Merged {
         module: module.finish(),
         exports,
