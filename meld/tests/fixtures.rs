@@ -1,6 +1,7 @@
 //! Differential tests on the project's fixtures: each fixture is
 //! fused with `--component` and its `run` export is called under wasmtime
-//! (the oracle); the core-module output must validate; fusing twice must
+//! (the oracle, with WASI 0.2 from wasmtime-wasi); both forms must write the
+//! same stdout; the core-module output must validate; fusing twice must
 //! give identical bytes. A missing fixture fails its test.
 
 use anyhow::{Context, Result, ensure};
@@ -9,7 +10,8 @@ use libtest_mimic::{Arguments, Failed, Trial};
 
 /// Every fixture. The resource ones assert inside their runners that the
 /// leaf's (and intermediate's) live-object counts return to zero.
-const CASES: [&str; 13] = [
+/// `wasi_poll` imports WASI from the host and writes to stdout.
+const CASES: [&str; 14] = [
     "scalars",
     "strings",
     "lists",
@@ -23,7 +25,11 @@ const CASES: [&str; 13] = [
     "resource_with_lists_opaque",
     "resource_import_and_export_opaque",
     "resource_handles",
+    "wasi_poll",
 ];
+
+/// What each fixture's `run` writes to stdout (nothing when not listed).
+const STDOUT: [(&str, &str); 1] = [("wasi_poll", "runner: start\nleaf: polled\nrunner: done\n")];
 
 fn main() {
     let args = Arguments::from_args();
@@ -61,13 +67,29 @@ fn input(case: &str) -> Result<Vec<u8>> {
 fn fused_component_runs(case: &str) -> Result<()> {
     let input = input(case)?;
     let oracle = Oracle::new()?;
-    oracle
-        .run(&input)
+    let composed = oracle
+        .run_capturing_stdout(&input)
         .context("the unfused fixture itself fails")?;
+    let want = STDOUT
+        .iter()
+        .find(|(name, _)| *name == case)
+        .map_or("", |(_, text)| text);
+    ensure!(
+        composed == want.as_bytes(),
+        "the unfused fixture wrote {:?} to stdout, expected {want:?}",
+        composed.escape_ascii().to_string()
+    );
     let fused = meld::Fuser::new().component(true).fuse(&input)?;
-    oracle
-        .run(&fused.bytes)
-        .context("running the fused component")
+    let stdout = oracle
+        .run_capturing_stdout(&fused.bytes)
+        .context("running the fused component")?;
+    ensure!(
+        stdout == composed,
+        "the fused component wrote {:?} to stdout, the composed one {:?}",
+        stdout.escape_ascii().to_string(),
+        composed.escape_ascii().to_string()
+    );
+    Ok(())
 }
 
 fn core_module_validates(case: &str) -> Result<()> {
