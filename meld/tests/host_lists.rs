@@ -8,33 +8,19 @@
 //! handle numbers alike, and trap alike on misuse.
 
 use anyhow::{Result, ensure};
-use libtest_mimic::{Arguments, Failed, Trial};
-use std::collections::HashMap;
-use wasmtime::component::{Component, Linker, Resource, ResourceType, Val};
-use wasmtime::{AsContextMut, Store, StoreContextMut};
+use common::files::{self, Host, rep};
+use common::trial;
+use libtest_mimic::Arguments;
+use wasmtime::component::{Instance, LinkerInstance, Val};
+use wasmtime::{Store, StoreContextMut};
 
 mod common;
 
-/// The host's resource type.
-struct File;
-
-/// The host's state: the call log and each live file's number.
-#[derive(Default)]
-struct Host {
-    log: Vec<String>,
-    files: HashMap<u32, u32>,
-    next: u32,
-}
-
 fn main() {
     let args = Arguments::from_args();
-    let check = |r: Result<()>| r.map_err(|e| Failed::from(format!("{e:?}")));
     let trials = vec![
-        Trial::test(
-            "host_lists::handles_in_lists_and_spilled_params",
-            move || check(lists()),
-        ),
-        Trial::test("host_lists::misuse_traps", move || check(misuse())),
+        trial("host_lists::handles_in_lists_and_spilled_params", lists),
+        trial("host_lists::misuse_traps", misuse),
     ];
     libtest_mimic::run(&args, trials).exit();
 }
@@ -108,23 +94,13 @@ fn misuse() -> Result<()> {
 }
 
 /// A new store with the logging host, and the instance of `bytes`.
-fn instantiate(bytes: &[u8]) -> wasmtime::Result<(Store<Host>, wasmtime::component::Instance)> {
-    let engine = common::engine()?;
-    let mut linker = Linker::<Host>::new(&engine);
-    define(&mut linker)?;
-    let component = Component::new(&engine, bytes)?;
-    let mut store = Store::new(&engine, Host::default());
-    let instance = linker.instantiate(&mut store, &component)?;
-    Ok((store, instance))
+fn instantiate(bytes: &[u8]) -> wasmtime::Result<(Store<Host>, Instance)> {
+    files::instantiate(&files::linker(define)?, bytes, Host::default())
 }
 
 /// Calls export `name`: its results (a list of `u32`s as `[..]`) or
 /// `trapped`.
-fn call(
-    store: &mut Store<Host>,
-    instance: &wasmtime::component::Instance,
-    name: &str,
-) -> wasmtime::Result<String> {
+fn call(store: &mut Store<Host>, instance: &Instance, name: &str) -> wasmtime::Result<String> {
     let f = instance
         .get_func(&mut *store, name)
         .ok_or_else(|| wasmtime::format_err!("no export `{name}`"))?;
@@ -156,15 +132,6 @@ fn u32_of(v: &Val) -> Option<u32> {
     }
 }
 
-/// The rep and ownership of a handle passed to the host.
-fn rep(cx: &mut StoreContextMut<'_, Host>, v: &Val) -> wasmtime::Result<(u32, bool)> {
-    let Val::Resource(r) = v else {
-        wasmtime::bail!("not a handle: {v:?}")
-    };
-    let r = r.try_into_resource::<File>(cx.as_context_mut())?;
-    Ok((r.rep(), r.owned()))
-}
-
 /// The number of the live file of rep `rep`.
 fn number(cx: &StoreContextMut<'_, Host>, rep: u32) -> wasmtime::Result<u32> {
     cx.data()
@@ -182,25 +149,13 @@ fn list(v: &Val) -> wasmtime::Result<&[Val]> {
     }
 }
 
-/// Defines `test:host/files`.
-fn define(linker: &mut Linker<Host>) -> wasmtime::Result<()> {
-    let mut files = linker.instance("test:host/files")?;
-    files.resource("file", ResourceType::host::<File>(), |mut cx, rep| {
-        cx.data_mut().log.push(format!("drop(rep {rep})"));
-        cx.data_mut().files.remove(&rep);
-        Ok(())
-    })?;
+/// Defines the functions of `test:host/files` besides `file`.
+fn define(files: &mut LinkerInstance<'_, Host>) -> wasmtime::Result<()> {
     files.func_new("open", |mut cx, _, params, results| {
         let Val::U32(n) = params[0] else {
             wasmtime::bail!("open: {params:?}")
         };
-        let host = cx.data_mut();
-        host.next += 1;
-        let rep = 100 + host.next;
-        host.files.insert(rep, n);
-        host.log.push(format!("open({n}) = rep {rep}"));
-        let r = Resource::<File>::new_own(rep).try_into_resource_any(cx.as_context_mut())?;
-        results[0] = Val::Resource(r);
+        results[0] = files::file(&mut cx, n, "open")?;
         Ok(())
     })?;
     files.func_new("[method]file.read", |mut cx, _, params, results| {

@@ -7,53 +7,40 @@
 //! called at the root or inside an exported interface.
 
 use anyhow::{Result, ensure};
-use libtest_mimic::{Arguments, Failed, Trial};
-use std::collections::HashMap;
-use wasmtime::component::{Component, Linker, Resource, ResourceType, Val};
-use wasmtime::{Engine, Store};
+use common::files::{self, File, Host};
+use common::trial;
+use libtest_mimic::Arguments;
+use wasmtime::Store;
+use wasmtime::component::{ComponentExportIndex, Instance, Linker, Resource, ResourceType, Val};
 
 mod common;
 #[path = "host/nested.rs"]
 mod nested;
 
-/// The host's resource type.
-struct File;
-
-/// The host's state: the call log and each live file's number.
-#[derive(Default)]
-struct Host {
-    log: Vec<String>,
-    files: HashMap<u32, u32>,
-    next: u32,
-}
-
 fn main() {
     let args = Arguments::from_args();
-    let check = |r: Result<()>| r.map_err(|e| Failed::from(format!("{e:?}")));
     let trials = vec![
-        Trial::test("host_resources::files", move || {
-            check(same_behaviour("files.wat"))
+        trial("host_resources::files", move || same_behaviour("files.wat")),
+        trial("host_resources::root_export_handles", move || {
+            root_export_handles("export-handles.wat")
         }),
-        Trial::test("host_resources::root_export_handles", move || {
-            check(root_export_handles("export-handles.wat"))
+        trial("host_resources::interface_export_handles", move || {
+            interface_export_handles("export-interface-handles.wat")
         }),
-        Trial::test("host_resources::interface_export_handles", move || {
-            check(interface_export_handles("export-interface-handles.wat"))
+        trial("host_resources::reexported_host_type", move || {
+            reexported_host_type("reexport-handles.wat")
         }),
-        Trial::test("host_resources::reexported_host_type", move || {
-            check(reexported_host_type("reexport-handles.wat"))
-        }),
-        Trial::test("host_resources::import_type_names", move || {
-            check(common::same_import_names(
+        trial("host_resources::import_type_names", move || {
+            common::same_import_names(
                 &common::assemble("host", "nested-handles.wat")?,
                 &["test:host/files#error-code", "test:host/files#wrapped"],
-            ))
+            )
         }),
-        Trial::test("host_resources::nested_handles", move || {
-            check(nested_handles("nested-handles.wat"))
+        trial("host_resources::nested_handles", move || {
+            nested_handles("nested-handles.wat")
         }),
-        Trial::test("host_resources::core_module_imports", move || {
-            check(core_imports("files.wat"))
+        trial("host_resources::core_module_imports", move || {
+            core_imports("files.wat")
         }),
     ];
     libtest_mimic::run(&args, trials).exit();
@@ -62,10 +49,7 @@ fn main() {
 /// Calls `run`, `release`, `misuse` in turn; returns the log with each
 /// call's results or trap.
 fn drive(component: &[u8]) -> wasmtime::Result<Vec<String>> {
-    let (engine, linker) = host()?;
-    let component = Component::new(&engine, component)?;
-    let mut store = Store::new(&engine, Host::default());
-    let instance = linker.instantiate(&mut store, &component)?;
+    let (mut store, instance) = files::instantiate(&host()?, component, Host::default())?;
     for name in ["run", "release", "misuse"] {
         let f = instance
             .get_func(&mut store, name)
@@ -81,58 +65,57 @@ fn drive(component: &[u8]) -> wasmtime::Result<Vec<String>> {
     Ok(std::mem::take(&mut store.data_mut().log))
 }
 
-/// The engine and a linker with the host's `test:host/files`.
-fn host() -> wasmtime::Result<(Engine, Linker<Host>)> {
-    let engine = common::engine()?;
-    let mut linker = Linker::<Host>::new(&engine);
-    let mut files = linker.instance("test:host/files")?;
-    files.resource("file", ResourceType::host::<File>(), |mut cx, rep| {
-        let host = cx.data_mut();
-        let n = host.files.remove(&rep);
-        host.log.push(format!("drop(rep {rep}, file {n:?})"));
-        Ok(())
-    })?;
-    files.func_wrap("[constructor]file", |mut cx, (n,): (u32,)| {
-        let host = cx.data_mut();
-        host.next += 1;
-        let rep = 100 + host.next;
-        host.files.insert(rep, n);
-        host.log.push(format!("new({n}) = rep {rep}"));
-        Ok((Resource::<File>::new_own(rep),))
-    })?;
-    files.func_wrap("[method]file.read", |mut cx, (f,): (Resource<File>,)| {
-        let host = cx.data_mut();
-        let n = host.files.get(&f.rep()).copied();
-        host.log.push(format!(
-            "read(rep {}, owned {}) = {n:?}",
-            f.rep(),
-            f.owned()
-        ));
-        Ok((n.unwrap_or(0) + 1,))
-    })?;
-    files.func_wrap("close", |mut cx, (f,): (Resource<File>,)| {
-        let host = cx.data_mut();
-        let n = host.files.remove(&f.rep());
-        host.log.push(format!(
-            "close(rep {}, owned {}) = {n:?}",
-            f.rep(),
-            f.owned()
-        ));
-        Ok((n.unwrap_or(0) + 2,))
-    })?;
-    nested::define(&mut files)?;
-    Ok((engine, linker))
+/// A linker with the host's `test:host/files`: `file`, its constructor,
+/// `read` and `close`, and the functions of [`nested`].
+fn host() -> wasmtime::Result<Linker<Host>> {
+    files::linker::<Host>(|files| {
+        files::constructor(files)?;
+        files.func_wrap("[method]file.read", |mut cx, (f,): (Resource<File>,)| {
+            let n = cx.data_mut().number("read", &f, false);
+            Ok((n.unwrap_or(0) + 1,))
+        })?;
+        files.func_wrap("close", |mut cx, (f,): (Resource<File>,)| {
+            let n = cx.data_mut().number("close", &f, true);
+            Ok((n.unwrap_or(0) + 2,))
+        })?;
+        nested::define(files)
+    })
 }
 
 /// A host file of number `n`, as a handle to pass to the guest.
 fn host_file(store: &mut Store<Host>, n: u32) -> wasmtime::Result<Val> {
-    let host = store.data_mut();
-    host.next += 1;
-    let rep = 100 + host.next;
-    host.files.insert(rep, n);
-    host.log.push(format!("host new({n}) = rep {rep}"));
-    let r = Resource::<File>::new_own(rep).try_into_resource_any(&mut *store)?;
-    Ok(Val::Resource(r))
+    files::file(store, n, "host")
+}
+
+/// Calls the function `name` exported at the root (`scope` `None`) or
+/// inside the exported instance `scope` with `args`; logs its result (a
+/// handle by its type and ownership) or trap. Returns the result, `None`
+/// on a trap.
+fn call(
+    store: &mut Store<Host>,
+    instance: &Instance,
+    scope: Option<&ComponentExportIndex>,
+    name: &str,
+    args: Vec<Val>,
+) -> wasmtime::Result<Option<Val>> {
+    let index = instance
+        .get_export_index(&mut *store, scope, name)
+        .context_err(name)?;
+    let f = instance.get_func(&mut *store, index).context_err(name)?;
+    let mut out = vec![Val::Bool(false); f.ty(&*store).results().len()];
+    let outcome = f.call(&mut *store, &args, &mut out);
+    let out = out.pop();
+    let line = match (&outcome, &out) {
+        (Err(_), _) => format!("{name} trapped"),
+        (Ok(()), Some(Val::Resource(r))) => format!(
+            "{name} = file {} owned {}",
+            r.ty() == ResourceType::host::<File>(),
+            r.owned()
+        ),
+        (Ok(()), out) => format!("{name} = {out:?}"),
+    };
+    store.data_mut().log.push(line);
+    if outcome.is_ok() { Ok(out) } else { Ok(None) }
 }
 
 /// Drives the root exports of `export-handles.wat` passing host files in
@@ -140,30 +123,10 @@ fn host_file(store: &mut Store<Host>, n: u32) -> wasmtime::Result<Val> {
 /// the host by their type and ownership; the guest reads them when passed
 /// back) or trap.
 fn drive_exports(component: &[u8]) -> wasmtime::Result<Vec<String>> {
-    let (engine, linker) = host()?;
-    let component = Component::new(&engine, component)?;
-    let mut store = Store::new(&engine, Host::default());
-    let instance = linker.instantiate(&mut store, &component)?;
-    let call =
-        |store: &mut Store<Host>, name: &str, args: Vec<Val>| -> wasmtime::Result<Option<Val>> {
-            let f = instance
-                .get_func(&mut *store, name)
-                .ok_or_else(|| wasmtime::format_err!("no export {name}"))?;
-            let mut out = vec![Val::Bool(false); f.ty(&*store).results().len()];
-            let outcome = f.call(&mut *store, &args, &mut out);
-            let out = out.pop();
-            let line = match (&outcome, &out) {
-                (Err(_), _) => format!("{name} trapped"),
-                (Ok(()), Some(Val::Resource(r))) => format!(
-                    "{name} = file {} owned {}",
-                    r.ty() == ResourceType::host::<File>(),
-                    r.owned()
-                ),
-                (Ok(()), out) => format!("{name} = {out:?}"),
-            };
-            store.data_mut().log.push(line);
-            if outcome.is_ok() { Ok(out) } else { Ok(None) }
-        };
+    let (mut store, instance) = files::instantiate(&host()?, component, Host::default())?;
+    let call = |store: &mut Store<Host>, name: &str, args: Vec<Val>| {
+        call(store, &instance, None, name, args)
+    };
     let opened = call(&mut store, "open", vec![Val::U32(5)])?;
     let opened = opened.context_err("open")?;
     call(&mut store, "peek", vec![opened.clone()])?;
@@ -187,34 +150,13 @@ fn drive_exports(component: &[u8]) -> wasmtime::Result<Vec<String>> {
 /// `export-interface-handles.wat`, by name, passing host files in and out;
 /// returns the log with each call's results or trap.
 fn drive_interface(component: &[u8]) -> wasmtime::Result<Vec<String>> {
-    let (engine, linker) = host()?;
-    let component = Component::new(&engine, component)?;
-    let mut store = Store::new(&engine, Host::default());
-    let instance = linker.instantiate(&mut store, &component)?;
+    let (mut store, instance) = files::instantiate(&host()?, component, Host::default())?;
     let (_, iface) = instance
         .get_export(&mut store, None, "test:app/handler")
         .context_err("test:app/handler")?;
-    let call =
-        |store: &mut Store<Host>, name: &str, args: Vec<Val>| -> wasmtime::Result<Option<Val>> {
-            let (_, index) = instance
-                .get_export(&mut *store, Some(&iface), name)
-                .context_err(name)?;
-            let f = instance.get_func(&mut *store, index).context_err(name)?;
-            let mut out = vec![Val::Bool(false); f.ty(&*store).results().len()];
-            let outcome = f.call(&mut *store, &args, &mut out);
-            let out = out.pop();
-            let line = match (&outcome, &out) {
-                (Err(_), _) => format!("{name} trapped"),
-                (Ok(()), Some(Val::Resource(r))) => format!(
-                    "{name} = file {} owned {}",
-                    r.ty() == ResourceType::host::<File>(),
-                    r.owned()
-                ),
-                (Ok(()), out) => format!("{name} = {out:?}"),
-            };
-            store.data_mut().log.push(line);
-            if outcome.is_ok() { Ok(out) } else { Ok(None) }
-        };
+    let call = |store: &mut Store<Host>, name: &str, args: Vec<Val>| {
+        call(store, &instance, Some(&iface), name, args)
+    };
     let made = call(&mut store, "make", vec![])?.context_err("make")?;
     call(&mut store, "inspect", vec![made.clone()])?;
     call(&mut store, "handle", vec![made])?;
@@ -233,13 +175,20 @@ fn drive_interface(component: &[u8]) -> wasmtime::Result<Vec<String>> {
 /// An exported interface whose functions pass host handles behaves alike
 /// composed and fused.
 fn interface_export_handles(file: &str) -> Result<()> {
-    common::composed_and_fused(&common::assemble("host", file)?, drive_interface, |log| {
-        ensure!(
-            log.iter().any(|l| l.starts_with("drop(rep")),
-            "no destructor ran: {log:#?}"
-        );
-        Ok(())
-    })?;
+    common::composed_and_fused(
+        &common::assemble("host", file)?,
+        drive_interface,
+        destructor_ran,
+    )?;
+    Ok(())
+}
+
+/// Confirms that a destructor ran: the host logged `drop(rep ..)`.
+fn destructor_ran(log: &Vec<String>) -> Result<()> {
+    ensure!(
+        log.iter().any(|l| l.starts_with("drop(rep")),
+        "no destructor ran: {log:#?}"
+    );
     Ok(())
 }
 
@@ -248,10 +197,7 @@ fn interface_export_handles(file: &str) -> Result<()> {
 /// host's type in both places, and the interface's functions behave alike.
 fn reexported_host_type(file: &str) -> Result<()> {
     let drive = |bytes: &[u8]| -> wasmtime::Result<Vec<String>> {
-        let (engine, linker) = host()?;
-        let component = Component::new(&engine, bytes)?;
-        let mut store = Store::new(&engine, Host::default());
-        let instance = linker.instantiate(&mut store, &component)?;
+        let (mut store, instance) = files::instantiate(&host()?, bytes, Host::default())?;
         let mut log = Vec::new();
         let iface = instance.get_export_index(&mut store, None, "test:app/handler");
         for (at, name) in [(iface.as_ref(), "file"), (None, "file")] {
@@ -294,11 +240,7 @@ fn reexported_host_type(file: &str) -> Result<()> {
             "{log:#?}"
         );
         ensure!(log.iter().any(|l| l.ends_with("and U32(5)")), "{log:#?}");
-        ensure!(
-            log.iter().any(|l| l.starts_with("drop(rep")),
-            "no destructor ran: {log:#?}"
-        );
-        Ok(())
+        destructor_ran(log)
     })?;
     Ok(())
 }
@@ -307,10 +249,7 @@ fn reexported_host_type(file: &str) -> Result<()> {
 /// composed and fused: `run`'s results and the host's log.
 fn nested_handles(file: &str) -> Result<()> {
     let run = |bytes: &[u8]| -> wasmtime::Result<Vec<String>> {
-        let (engine, linker) = host()?;
-        let component = Component::new(&engine, bytes)?;
-        let mut store = Store::new(&engine, Host::default());
-        let instance = linker.instantiate(&mut store, &component)?;
+        let (mut store, instance) = files::instantiate(&host()?, bytes, Host::default())?;
         let f = instance.get_func(&mut store, "run").context_err("run")?;
         let mut out = vec![Val::Bool(false)];
         f.call(&mut store, &[], &mut out)?;
@@ -365,17 +304,7 @@ fn same_behaviour(file: &str) -> Result<()> {
 /// The core output imports the host functions and the host's
 /// `resource.drop` under names that identify interface and item.
 fn core_imports(file: &str) -> Result<()> {
-    let composed = common::assemble("host", file)?;
-    let fused = meld::Fuser::new().fuse(&composed)?;
-    let mut names = Vec::new();
-    for payload in wasmparser::Parser::new(0).parse_all(&fused.bytes) {
-        if let wasmparser::Payload::ImportSection(r) = payload? {
-            for import in r.into_imports() {
-                let import = import?;
-                names.push(format!("{} {}", import.module, import.name));
-            }
-        }
-    }
+    let mut names = common::core_imports(&common::assemble("host", file)?)?;
     names.sort();
     let want = [
         "test:host/files [constructor]file",

@@ -9,59 +9,28 @@
 //! fused (`--component`) forms must give the same observations.
 
 use anyhow::{Result, ensure};
-use libtest_mimic::{Arguments, Failed, Trial};
-use std::collections::HashMap;
-use wasmtime::component::{Component, Linker, Resource, ResourceAny, ResourceType, Val};
-use wasmtime::{AsContextMut, Engine, Store, StoreContextMut};
+use common::files::{self, File, Host, rep};
+use common::{Instantiated, trial};
+use libtest_mimic::Arguments;
+use wasmtime::StoreContextMut;
+use wasmtime::component::{Linker, Resource, Val};
 
 mod common;
 
 fn main() {
     let args = Arguments::from_args();
-    let check = |r: Result<()>| r.map_err(|e| Failed::from(format!("{e:?}")));
     let trials = vec![
-        Trial::test("joins::host_imports", move || check(host_imports())),
-        Trial::test("joins::root_exports", move || check(root_exports())),
+        trial("joins::host_imports", host_imports),
+        trial("joins::root_exports", root_exports),
     ];
     libtest_mimic::run(&args, trials).exit();
-}
-
-/// The host's resource type.
-struct File;
-
-/// The host's state: the call log and each live file's number.
-#[derive(Default)]
-struct Host {
-    log: Vec<String>,
-    files: HashMap<u32, u32>,
-    next: u32,
-}
-
-impl Host {
-    /// A new file of number `n`, logged as `what`; returns its rep.
-    fn new_file(&mut self, n: u32, what: &str) -> u32 {
-        self.next += 1;
-        let rep = 100 + self.next;
-        self.files.insert(rep, n);
-        self.log.push(format!("{what}: new({n}) = rep {rep}"));
-        rep
-    }
-}
-
-/// The rep and ownership of a handle passed to the host.
-fn rep(cx: &mut StoreContextMut<'_, Host>, v: &Val) -> wasmtime::Result<(u32, bool)> {
-    let Val::Resource(r) = v else {
-        wasmtime::bail!("not a handle: {v:?}")
-    };
-    let r = r.try_into_resource::<File>(cx.as_context_mut())?;
-    Ok((r.rep(), r.owned()))
 }
 
 /// An own handle passed to the host: logs what the host saw (the rep, the
 /// ownership and the file's number, which it takes) as `what`; returns the
 /// rep.
 fn take_file(cx: &mut StoreContextMut<'_, Host>, v: &Val, what: &str) -> wasmtime::Result<u32> {
-    let (rep, owned) = rep(cx, v)?;
+    let (rep, owned) = rep(&mut *cx, v)?;
     let n = cx.data_mut().files.remove(&rep);
     cx.data_mut()
         .log
@@ -77,113 +46,96 @@ fn u64_of(v: &Val) -> wasmtime::Result<u64> {
     }
 }
 
-/// The engine and a linker with the host's `test:host/files`: `file`, its
-/// constructor and `read`, and `take`, `peek`, `open`, `deep` (see
-/// `joins/host.wat`), defined with dynamic values.
-fn host() -> wasmtime::Result<(Engine, Linker<Host>)> {
-    let engine = common::engine()?;
-    let mut linker = Linker::<Host>::new(&engine);
-    let mut files = linker.instance("test:host/files")?;
-    files.resource("file", ResourceType::host::<File>(), |mut cx, rep| {
-        let host = cx.data_mut();
-        let n = host.files.remove(&rep);
-        host.log.push(format!("drop(rep {rep}) = file {n:?}"));
-        Ok(())
-    })?;
-    files.func_wrap("[constructor]file", |mut cx, (n,): (u32,)| {
-        let rep = cx.data_mut().new_file(n, "ctor");
-        Ok((Resource::<File>::new_own(rep),))
-    })?;
-    files.func_wrap("[method]file.read", |mut cx, (f,): (Resource<File>,)| {
-        let host = cx.data_mut();
-        let n = host.files.get(&f.rep()).copied();
-        let line = format!("read(rep {}, owned {}) = {n:?}", f.rep(), f.owned());
-        host.log.push(line);
-        Ok((n.unwrap_or(0),))
-    })?;
-    files.func_new("take", |mut cx, _, params, results| {
-        results[0] = Val::U64(match &params[0] {
-            Val::Result(Ok(Some(f))) => 1_000_000 + u64::from(take_file(&mut cx, f, "take ok")?),
-            Val::Result(Err(Some(n))) => {
-                let n = u64_of(n)?;
-                cx.data_mut().log.push(format!("take err({n:#x})"));
-                n + 1
-            }
-            other => wasmtime::bail!("take: {other:?}"),
-        });
-        Ok(())
-    })?;
-    files.func_new("peek", |mut cx, _, params, results| {
-        let Val::Variant(case, Some(payload)) = &params[0] else {
-            wasmtime::bail!("peek: {params:?}")
-        };
-        let Val::Tuple(fields) = &**payload else {
-            wasmtime::bail!("peek: {params:?}")
-        };
-        results[0] = Val::Float64(match (case.as_str(), &fields[..]) {
-            ("a", [f, Val::Float32(x)]) => {
-                let (rep, owned) = rep(&mut cx, f)?;
-                let line = format!("peek a(rep {rep}, owned {owned}, {x})");
-                cx.data_mut().log.push(line);
-                f64::from(rep) + f64::from(*x)
-            }
-            ("b", [n, Val::Float64(y)]) => {
-                let n = u64_of(n)?;
-                cx.data_mut().log.push(format!("peek b({n}, {y})"));
-                n as f64 + y
-            }
-            _ => wasmtime::bail!("peek: {params:?}"),
-        });
-        Ok(())
-    })?;
-    files.func_new("open", |mut cx, _, params, results| {
-        let Val::U32(n) = params[0] else {
-            wasmtime::bail!("open: {params:?}")
-        };
-        results[0] = if n == 0 {
-            cx.data_mut().log.push("open(0) = err".to_string());
-            Val::Result(Err(Some(Box::new(Val::U64(0x1_0000_0007)))))
-        } else {
-            let rep = cx.data_mut().new_file(n, "open");
-            let f = Resource::<File>::new_own(rep).try_into_resource_any(cx.as_context_mut())?;
-            Val::Result(Ok(Some(Box::new(Val::Resource(f)))))
-        };
-        Ok(())
-    })?;
-    files.func_new("deep", |mut cx, _, params, results| {
-        results[0] = Val::U64(match &params[0] {
-            Val::Result(Ok(Some(o))) => match &**o {
-                Val::Option(Some(f)) => {
-                    2_000_000 + u64::from(take_file(&mut cx, f, "deep ok some")?)
+/// A linker with the host's `test:host/files`: `file`, its constructor
+/// and `read`, and `take`, `peek`, `open`, `deep` (see `joins/host.wat`),
+/// defined with dynamic values.
+fn host() -> wasmtime::Result<Linker<Host>> {
+    files::linker::<Host>(|files| {
+        files::constructor(files)?;
+        files.func_wrap("[method]file.read", |mut cx, (f,): (Resource<File>,)| {
+            Ok((cx.data_mut().number("read", &f, false).unwrap_or(0),))
+        })?;
+        files.func_new("take", |mut cx, _, params, results| {
+            results[0] = Val::U64(match &params[0] {
+                Val::Result(Ok(Some(f))) => {
+                    1_000_000 + u64::from(take_file(&mut cx, f, "take ok")?)
                 }
-                Val::Option(None) => {
-                    cx.data_mut().log.push("deep ok none".to_string());
-                    3_000_000
+                Val::Result(Err(Some(n))) => {
+                    let n = u64_of(n)?;
+                    cx.data_mut().log.push(format!("take err({n:#x})"));
+                    n + 1
                 }
+                other => wasmtime::bail!("take: {other:?}"),
+            });
+            Ok(())
+        })?;
+        files.func_new("peek", |mut cx, _, params, results| {
+            let Val::Variant(case, Some(payload)) = &params[0] else {
+                wasmtime::bail!("peek: {params:?}")
+            };
+            let Val::Tuple(fields) = &**payload else {
+                wasmtime::bail!("peek: {params:?}")
+            };
+            results[0] = Val::Float64(match (case.as_str(), &fields[..]) {
+                ("a", [f, Val::Float32(x)]) => {
+                    let (rep, owned) = rep(&mut cx, f)?;
+                    let line = format!("peek a(rep {rep}, owned {owned}, {x})");
+                    cx.data_mut().log.push(line);
+                    f64::from(rep) + f64::from(*x)
+                }
+                ("b", [n, Val::Float64(y)]) => {
+                    let n = u64_of(n)?;
+                    cx.data_mut().log.push(format!("peek b({n}, {y})"));
+                    n as f64 + y
+                }
+                _ => wasmtime::bail!("peek: {params:?}"),
+            });
+            Ok(())
+        })?;
+        files.func_new("open", |mut cx, _, params, results| {
+            let Val::U32(n) = params[0] else {
+                wasmtime::bail!("open: {params:?}")
+            };
+            results[0] = if n == 0 {
+                cx.data_mut().log.push("open(0) = err".to_string());
+                Val::Result(Err(Some(Box::new(Val::U64(0x1_0000_0007)))))
+            } else {
+                Val::Result(Ok(Some(Box::new(files::file(&mut cx, n, "open")?))))
+            };
+            Ok(())
+        })?;
+        files.func_new("deep", |mut cx, _, params, results| {
+            results[0] = Val::U64(match &params[0] {
+                Val::Result(Ok(Some(o))) => match &**o {
+                    Val::Option(Some(f)) => {
+                        2_000_000 + u64::from(take_file(&mut cx, f, "deep ok some")?)
+                    }
+                    Val::Option(None) => {
+                        cx.data_mut().log.push("deep ok none".to_string());
+                        3_000_000
+                    }
+                    other => wasmtime::bail!("deep: {other:?}"),
+                },
+                Val::Result(Err(Some(t))) => match &**t {
+                    Val::Tuple(ab) if ab.len() == 2 => {
+                        let (a, b) = (u64_of(&ab[0])?, u64_of(&ab[1])?);
+                        cx.data_mut().log.push(format!("deep err({a}, {b})"));
+                        1000 * a + b
+                    }
+                    other => wasmtime::bail!("deep: {other:?}"),
+                },
                 other => wasmtime::bail!("deep: {other:?}"),
-            },
-            Val::Result(Err(Some(t))) => match &**t {
-                Val::Tuple(ab) if ab.len() == 2 => {
-                    let (a, b) = (u64_of(&ab[0])?, u64_of(&ab[1])?);
-                    cx.data_mut().log.push(format!("deep err({a}, {b})"));
-                    1000 * a + b
-                }
-                other => wasmtime::bail!("deep: {other:?}"),
-            },
-            other => wasmtime::bail!("deep: {other:?}"),
-        });
+            });
+            Ok(())
+        })?;
         Ok(())
-    })?;
-    Ok((engine, linker))
+    })
 }
 
 /// Calls `host.wat`'s `run`; returns the host's log followed by `run`'s
 /// results.
 fn drive_host(component: &[u8]) -> wasmtime::Result<Vec<String>> {
-    let (engine, linker) = host()?;
-    let component = Component::new(&engine, component)?;
-    let mut store = Store::new(&engine, Host::default());
-    let instance = linker.instantiate(&mut store, &component)?;
+    let (mut store, instance) = files::instantiate(&host()?, component, Host::default())?;
     let run = instance.get_typed_func::<(), (Vec<u64>,)>(&mut store, "run")?;
     let (out,) = run.call(&mut store, ())?;
     store.data_mut().log.push(format!("run = {out:?}"));
@@ -256,60 +208,45 @@ fn host_imports() -> Result<()> {
 /// Drives `root.wat`'s exports with handles of `r` joined with other flat
 /// types; returns what each call returned.
 fn drive_root(component: &[u8]) -> wasmtime::Result<Vec<Val>> {
-    let engine = common::engine()?;
-    let component = Component::new(&engine, component)?;
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &component)?;
-    let call = |store: &mut Store<()>, name: &str, params: &[Val]| -> wasmtime::Result<Val> {
-        let f = instance
-            .get_func(&mut *store, name)
-            .ok_or_else(|| wasmtime::format_err!("no export {name}"))?;
-        let mut out = [Val::Bool(false)];
-        f.call(&mut *store, params, &mut out)?;
-        Ok(out[0].clone())
-    };
-    let new = |store: &mut Store<()>, x: u32| call(store, "[constructor]r", &[Val::U32(x)]);
-    let resource = |v: &Val| match v {
-        Val::Resource(r) => Ok(*r),
-        other => Err(wasmtime::format_err!("not a resource: {other:?}")),
-    };
+    let mut root = Instantiated::new(component)?;
+    let new = |i: &mut Instantiated, x: u32| i.call(None, "[constructor]r", &[Val::U32(x)]);
     let ok = |v: Val| Val::Result(Ok(Some(Box::new(v))));
     let err = |v: Val| Val::Result(Err(Some(Box::new(v))));
     let case = |c: &str, v: Vec<Val>| Val::Variant(c.to_string(), Some(Box::new(Val::Tuple(v))));
     let mut seen = Vec::new();
-    let a = new(&mut store, 21)?;
-    seen.push(call(&mut store, "take", &[ok(a)])?);
-    seen.push(call(&mut store, "take", &[err(Val::U64(0x2_0000_0005))])?);
-    seen.push(call(&mut store, "dropped", &[])?);
-    let b = new(&mut store, 3)?;
+    let a = new(&mut root, 21)?;
+    seen.push(root.call(None, "take", &[ok(a)])?);
+    seen.push(root.call(None, "take", &[err(Val::U64(0x2_0000_0005))])?);
+    seen.push(root.call(None, "dropped", &[])?);
+    let b = new(&mut root, 3)?;
     let picked = case("a", vec![b.clone(), Val::Float32(1.5)]);
-    seen.push(call(&mut store, "pick", &[picked])?);
+    seen.push(root.call(None, "pick", &[picked])?);
     let picked = case("b", vec![Val::U64(7), Val::Float64(0.25)]);
-    seen.push(call(&mut store, "pick", &[picked])?);
-    let some = Val::Option(Some(Box::new(new(&mut store, 4)?)));
-    seen.push(call(&mut store, "deep", &[ok(some)])?);
-    seen.push(call(&mut store, "deep", &[ok(Val::Option(None))])?);
+    seen.push(root.call(None, "pick", &[picked])?);
+    let some = Val::Option(Some(Box::new(new(&mut root, 4)?)));
+    seen.push(root.call(None, "deep", &[ok(some)])?);
+    seen.push(root.call(None, "deep", &[ok(Val::Option(None))])?);
     let pair = Val::Tuple(vec![Val::U64(8), Val::U64(9)]);
-    seen.push(call(&mut store, "deep", &[err(pair)])?);
-    let list = Val::List(vec![new(&mut store, 1)?, new(&mut store, 2)?]);
-    seen.push(call(&mut store, "take-list", &[ok(list)])?);
-    seen.push(call(&mut store, "take-list", &[err(Val::U64(9))])?);
-    let mixed = case("a", vec![Val::U64(100), new(&mut store, 6)?]);
-    seen.push(call(&mut store, "mixed", &[mixed])?);
+    seen.push(root.call(None, "deep", &[err(pair)])?);
+    let list = Val::List(vec![new(&mut root, 1)?, new(&mut root, 2)?]);
+    seen.push(root.call(None, "take-list", &[ok(list)])?);
+    seen.push(root.call(None, "take-list", &[err(Val::U64(9))])?);
+    let mixed = case("a", vec![Val::U64(100), new(&mut root, 6)?]);
+    seen.push(root.call(None, "mixed", &[mixed])?);
     let mixed = case("b", vec![Val::Float64(2.5), Val::U32(3)]);
-    seen.push(call(&mut store, "mixed", &[mixed])?);
-    seen.push(call(&mut store, "dropped", &[])?);
-    match call(&mut store, "make", &[Val::U64(8)])? {
+    seen.push(root.call(None, "mixed", &[mixed])?);
+    seen.push(root.call(None, "dropped", &[])?);
+    match root.call(None, "make", &[Val::U64(8)])? {
         Val::Result(Ok(Some(made))) => {
-            seen.push(call(&mut store, "[method]r.get", &[(*made).clone()])?);
-            resource(&made)?.resource_drop(&mut store)?;
+            seen.push(root.call(None, "[method]r.get", &[(*made).clone()])?);
+            root.drop_handle(&made)?;
         }
         other => wasmtime::bail!("make returned {other:?}"),
     }
-    seen.push(call(&mut store, "make", &[Val::U64(0)])?);
-    seen.push(call(&mut store, "[method]r.get", std::slice::from_ref(&b))?);
-    ResourceAny::resource_drop(resource(&b)?, &mut store)?;
-    seen.push(call(&mut store, "dropped", &[])?);
+    seen.push(root.call(None, "make", &[Val::U64(0)])?);
+    seen.push(root.call(None, "[method]r.get", std::slice::from_ref(&b))?);
+    root.drop_handle(&b)?;
+    seen.push(root.call(None, "dropped", &[])?);
     Ok(seen)
 }
 

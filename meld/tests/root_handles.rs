@@ -18,8 +18,10 @@
 //! numbers included), host calls and destructor runs.
 
 use anyhow::{Result, ensure};
-use driver::{Driver, File, numbers};
-use libtest_mimic::{Arguments, Failed, Trial};
+use common::files::File;
+use common::trial;
+use driver::{Driver, Log, numbers};
+use libtest_mimic::Arguments;
 use wasmtime::component::{Linker, ResourceType, Val};
 
 mod common;
@@ -31,25 +33,19 @@ const MANY: usize = 20_000;
 
 fn main() {
     let args = Arguments::from_args();
-    let check = |r: Result<()>| r.map_err(|e| Failed::from(format!("{e:?}")));
     let trials = vec![
-        Trial::test("root_handles::spilled_defined_handles", move || {
-            check(spilled_defined())
+        trial("root_handles::spilled_defined_handles", spilled_defined),
+        trial(
+            "root_handles::spilled_defined_borrow_held",
+            spilled_defined_held,
+        ),
+        trial("root_handles::listed_host_borrows", listed_host_borrows),
+        trial("root_handles::listed_host_borrow_held", move || {
+            held("hold-last", "trapped after 2 reads")
         }),
-        Trial::test("root_handles::spilled_defined_borrow_held", move || {
-            check(spilled_defined_held())
-        }),
-        Trial::test("root_handles::listed_host_borrows", move || {
-            check(listed_host_borrows())
-        }),
-        Trial::test("root_handles::listed_host_borrow_held", move || {
-            check(held("hold-last", "trapped after 2 reads"))
-        }),
-        Trial::test("root_handles::spilled_host_handles", move || {
-            check(spilled_host())
-        }),
-        Trial::test("root_handles::spilled_host_borrow_held", move || {
-            check(held("spill-hold", "trapped after 1 reads"))
+        trial("root_handles::spilled_host_handles", spilled_host),
+        trial("root_handles::spilled_host_borrow_held", move || {
+            held("spill-hold", "trapped after 1 reads")
         }),
     ];
     libtest_mimic::run(&args, trials).exit();
@@ -59,8 +55,7 @@ fn main() {
 /// composition): own and borrow handles, an option of a borrow and a list
 /// of owns among the parameters, an own handle returned through memory.
 fn drive_spilled(bytes: &[u8]) -> wasmtime::Result<Vec<String>> {
-    let engine = common::engine()?;
-    let mut d = Driver::new(&engine, &Linker::new(&engine), bytes, Vec::new())?;
+    let mut d = Driver::new(&Linker::new(&common::engine()?), bytes, Vec::new())?;
     let new = |d: &mut Driver<Vec<String>>, x: u32| {
         d.call("[constructor]r", &format!("{x}"), &[Val::U32(x)])?
             .ok_or_else(|| wasmtime::format_err!("the constructor trapped"))
@@ -145,8 +140,7 @@ fn spilled_defined() -> Result<()> {
 fn spilled_defined_held() -> Result<()> {
     let composed = common::assemble("root_handles", "spilled.wat")?;
     let drive = |bytes: &[u8]| -> wasmtime::Result<Vec<String>> {
-        let engine = common::engine()?;
-        let mut d = Driver::new(&engine, &Linker::new(&engine), bytes, Vec::new())?;
+        let mut d = Driver::new(&Linker::new(&common::engine()?), bytes, Vec::new())?;
         let a = d.call("[constructor]r", "5", &[Val::U32(5)])?;
         let a = a.ok_or_else(|| wasmtime::format_err!("the constructor trapped"))?;
         d.call(
@@ -181,7 +175,7 @@ fn drive_lists(bytes: &[u8]) -> wasmtime::Result<Vec<String>> {
     for (n, f) in files.iter().enumerate() {
         d.drop_handle(&format!("file {}", n + 1), f)?;
     }
-    Ok(d.store.into_data().log)
+    Ok(d.into_log())
 }
 
 fn listed_host_borrows() -> Result<()> {
@@ -192,9 +186,9 @@ fn listed_host_borrows() -> Result<()> {
         // list, the empty one included. The host can drop every file
         // afterwards: no lend outlived its call.
         let want = [
-            "host file 1 = rep 101",
-            "host file 2 = rep 102",
-            "host file 3 = rep 103",
+            "host: new(1) = rep 101",
+            "host: new(2) = rep 102",
+            "host: new(3) = rep 103",
             "read-all([]) = 0 after 0 reads",
             "read-all([1]) = 1003 after 1 reads",
             "read-all([1, 2, 3, 2]) = 4022 after 5 reads",
@@ -230,14 +224,14 @@ fn drive_spill(bytes: &[u8]) -> wasmtime::Result<Vec<String>> {
             let host = r.ty() == ResourceType::host::<File>();
             d.store
                 .data_mut()
-                .log
+                .log()
                 .push(format!("returned: file {host}, owned {}", r.owned()));
         }
         d.drop_handle("returned", &back[1])?;
     }
     d.drop_handle("file 1", &f1)?;
     d.drop_handle("file 2", &f2)?;
-    Ok(d.store.into_data().log)
+    Ok(d.into_log())
 }
 
 fn spilled_host() -> Result<()> {
@@ -246,17 +240,17 @@ fn spilled_host() -> Result<()> {
         // What the host read and the front's and reader's handle numbers
         // (see `spill` in the WAT); the own file comes back to the host.
         let want = [
-            "host file 1 = rep 101",
-            "host file 2 = rep 102",
-            "host file 4 = rep 103",
+            "host: new(1) = rep 101",
+            "host: new(2) = rep 102",
+            "host: new(4) = rep 103",
             "spill(own 4, borrow 1, 2 borrows, 1..=14) = (1015391, own) after 3 reads",
             "returned: file true, owned true",
-            "destructor(rep 103, file Some(4))",
+            "drop(rep 103) = file Some(4)",
             "host drops returned: ok",
-            "host file 5 = rep 104",
+            "host: new(5) = rep 104",
             "spill(own 5, borrow 1, 0 borrows, 1..=14) = (1001507, own) after 4 reads",
             "returned: file true, owned true",
-            "destructor(rep 104, file Some(5))",
+            "drop(rep 104) = file Some(5)",
             "host drops returned: ok",
             "host drops file 1: ok",
             "host drops file 2: ok",
@@ -282,7 +276,7 @@ fn held(name: &'static str, want: &'static str) -> Result<()> {
                 &[f1].into_iter().chain(numbers(1, 17)).collect::<Vec<_>>(),
             )?,
         };
-        Ok(d.store.into_data().log)
+        Ok(d.into_log())
     };
     common::composed_and_fused(&composed, drive, |log| {
         ensure!(log.last().is_some_and(|l| l.ends_with(want)), "{log:#?}");

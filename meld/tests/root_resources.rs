@@ -7,9 +7,10 @@
 //! (`--component`) forms must give the same results.
 
 use anyhow::{Result, ensure};
-use libtest_mimic::{Arguments, Failed, Trial};
+use common::{Instantiated, trial};
+use libtest_mimic::{Arguments, Trial};
 use wasmtime::Store;
-use wasmtime::component::{Component, Linker, ResourceAny, Val};
+use wasmtime::component::{Component, Linker, Val};
 
 mod common;
 
@@ -23,23 +24,17 @@ fn main() {
     let args = Arguments::from_args();
     let mut trials: Vec<Trial> = CASES
         .iter()
-        .map(|&(name, file)| {
-            Trial::test(name, move || {
-                same_results(file).map_err(|e| Failed::from(format!("{e:?}")))
-            })
-        })
+        .map(|&(name, file)| trial(name, move || same_results(file)))
         .collect();
-    trials.push(Trial::test(
-        "root_resources::handles_in_compound_types",
-        || compound().map_err(|e| Failed::from(format!("{e:?}"))),
-    ));
-    trials.push(Trial::test(
+    trials.push(trial("root_resources::handles_in_compound_types", compound));
+    trials.push(trial(
         "root_resources::post_return_sees_inner_result",
-        || post_return().map_err(|e| Failed::from(format!("{e:?}"))),
+        post_return,
     ));
-    trials.push(Trial::test("root_resources::drop_while_lent_traps", || {
-        drop_while_lent().map_err(|e| Failed::from(format!("{e:?}")))
-    }));
+    trials.push(trial(
+        "root_resources::drop_while_lent_traps",
+        drop_while_lent,
+    ));
     libtest_mimic::run(&args, trials).exit();
 }
 
@@ -79,7 +74,10 @@ fn drop_while_lent() -> Result<()> {
         store.data_mut().drop_it = Some(get(&mut store, "drop-it")?);
         let mut out = [Val::Bool(false)];
         get(&mut store, "make-one")?.call(&mut store, &[], &mut out)?;
-        store.data_mut().log.push(format!("make-one = {:?}", out[0]));
+        store
+            .data_mut()
+            .log
+            .push(format!("make-one = {:?}", out[0]));
         let lend = get(&mut store, "lend")?.call(&mut store, &[], &mut []);
         let line = format!("lend trapped: {}", lend.is_err());
         store.data_mut().log.push(line);
@@ -115,39 +113,21 @@ fn drop_while_lent() -> Result<()> {
 
 /// Drives the resource through the component; returns what it observed.
 fn drive(component: &[u8]) -> wasmtime::Result<Vec<Val>> {
-    let engine = common::engine()?;
-    let component = Component::new(&engine, component)?;
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &component)?;
-    let func = |store: &mut Store<()>, name: &str| {
-        instance
-            .get_func(&mut *store, name)
-            .ok_or_else(|| wasmtime::format_err!("no export {name}"))
-    };
-    let call = |store: &mut Store<()>, name: &str, params: &[Val]| -> wasmtime::Result<Val> {
-        let f = func(store, name)?;
-        let mut out = [Val::Bool(false)];
-        f.call(&mut *store, params, &mut out)?;
-        Ok(out[0].clone())
-    };
+    let mut root = Instantiated::new(component)?;
     let mut seen = Vec::new();
-    let a = call(&mut store, "[constructor]r", &[Val::U32(21)])?;
-    let b = call(&mut store, "[constructor]r", &[Val::U32(5)])?;
-    let Val::Resource(a_res) = a else {
-        wasmtime::bail!("the constructor returned {a:?}")
-    };
-    seen.push(call(&mut store, "[method]r.get", &[Val::Resource(a_res)])?);
-    seen.push(call(&mut store, "[method]r.get", std::slice::from_ref(&b))?);
-    seen.push(call(&mut store, "dropped", &[])?);
-    seen.push(call(&mut store, "[static]r.consume", &[b])?);
-    seen.push(call(&mut store, "dropped", &[])?);
-    ResourceAny::resource_drop(a_res, &mut store)?;
-    seen.push(call(&mut store, "dropped", &[])?);
-    let c = call(&mut store, "[constructor]r", &[Val::U32(7)])?;
-    seen.push(call(&mut store, "[method]r.get", std::slice::from_ref(&c))?);
-    let Val::Resource(c) = c else { unreachable!() };
-    c.resource_drop(&mut store)?;
-    seen.push(call(&mut store, "dropped", &[])?);
+    let a = root.call(None, "[constructor]r", &[Val::U32(21)])?;
+    let b = root.call(None, "[constructor]r", &[Val::U32(5)])?;
+    seen.push(root.call(None, "[method]r.get", std::slice::from_ref(&a))?);
+    seen.push(root.call(None, "[method]r.get", std::slice::from_ref(&b))?);
+    seen.push(root.call(None, "dropped", &[])?);
+    seen.push(root.call(None, "[static]r.consume", &[b])?);
+    seen.push(root.call(None, "dropped", &[])?);
+    root.drop_handle(&a)?;
+    seen.push(root.call(None, "dropped", &[])?);
+    let c = root.call(None, "[constructor]r", &[Val::U32(7)])?;
+    seen.push(root.call(None, "[method]r.get", std::slice::from_ref(&c))?);
+    root.drop_handle(&c)?;
+    seen.push(root.call(None, "dropped", &[])?);
     Ok(seen)
 }
 
@@ -164,19 +144,11 @@ fn same_results(file: &str) -> Result<()> {
 
 /// Calls the constructor twice; returns what its post-return saw each time.
 fn drive_post_return(component: &[u8]) -> wasmtime::Result<Vec<Val>> {
-    let engine = common::engine()?;
-    let component = Component::new(&engine, component)?;
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &component)?;
-    let ctor = instance
-        .get_func(&mut store, "[constructor]r")
-        .ok_or_else(|| wasmtime::format_err!("no constructor"))?;
-    let posted = instance.get_typed_func::<(), (u32,)>(&mut store, "posted")?;
+    let mut root = Instantiated::new(component)?;
     let mut seen = Vec::new();
     for x in [3, 4] {
-        let mut out = [Val::Bool(false)];
-        ctor.call(&mut store, &[Val::U32(x)], &mut out)?;
-        seen.push(Val::U32(posted.call(&mut store, ())?.0));
+        root.call(None, "[constructor]r", &[Val::U32(x)])?;
+        seen.push(root.call(None, "posted", &[])?);
     }
     Ok(seen)
 }
@@ -196,71 +168,48 @@ fn post_return() -> Result<()> {
 /// Drives `nested-handles.wat`: handles in options, lists and records, in
 /// parameters and results; returns what it observed.
 fn drive_compound(component: &[u8]) -> wasmtime::Result<Vec<Val>> {
-    let engine = common::engine()?;
-    let component = Component::new(&engine, component)?;
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &component)?;
-    let call = |store: &mut Store<()>, name: &str, params: &[Val]| -> wasmtime::Result<Val> {
-        let f = instance
-            .get_func(&mut *store, name)
-            .ok_or_else(|| wasmtime::format_err!("no export {name}"))?;
-        let mut out = [Val::Bool(false)];
-        f.call(&mut *store, params, &mut out)?;
-        Ok(out[0].clone())
-    };
-    let new = |store: &mut Store<()>, x: u32| call(store, "[constructor]r", &[Val::U32(x)]);
-    let resource = |v: &Val| match v {
-        Val::Resource(r) => Ok(*r),
-        other => Err(wasmtime::format_err!("not a resource: {other:?}")),
-    };
+    let mut root = Instantiated::new(component)?;
+    let new = |i: &mut Instantiated, x: u32| i.call(None, "[constructor]r", &[Val::U32(x)]);
     let mut seen = Vec::new();
-    let a = new(&mut store, 3)?;
-    seen.push(call(
-        &mut store,
-        "take-opt",
-        &[Val::Option(Some(Box::new(a)))],
-    )?);
-    seen.push(call(&mut store, "take-opt", &[Val::Option(None)])?);
-    let list = vec![new(&mut store, 1)?, new(&mut store, 2)?];
-    seen.push(call(&mut store, "take-list", &[Val::List(list)])?);
+    let a = new(&mut root, 3)?;
+    seen.push(root.call(None, "take-opt", &[Val::Option(Some(Box::new(a)))])?);
+    seen.push(root.call(None, "take-opt", &[Val::Option(None)])?);
+    let list = vec![new(&mut root, 1)?, new(&mut root, 2)?];
+    seen.push(root.call(None, "take-list", &[Val::List(list)])?);
     let rec = vec![
-        ("r".to_string(), new(&mut store, 5)?),
+        ("r".to_string(), new(&mut root, 5)?),
         ("n".to_string(), Val::U32(10)),
     ];
-    seen.push(call(&mut store, "take-rec", &[Val::Record(rec)])?);
-    let (e, f) = (new(&mut store, 4)?, new(&mut store, 7)?);
-    seen.push(call(
-        &mut store,
+    seen.push(root.call(None, "take-rec", &[Val::Record(rec)])?);
+    let (e, f) = (new(&mut root, 4)?, new(&mut root, 7)?);
+    seen.push(root.call(
+        None,
         "sum-borrows",
         &[Val::List(vec![e.clone(), f.clone()])],
     )?);
-    seen.push(call(&mut store, "dropped", &[])?);
-    let mut held = vec![resource(&e)?, resource(&f)?];
-    match call(&mut store, "make-opt", &[Val::U32(6)])? {
+    seen.push(root.call(None, "dropped", &[])?);
+    let mut held = vec![e, f];
+    match root.call(None, "make-opt", &[Val::U32(6)])? {
         Val::Option(Some(g)) => {
-            seen.push(call(&mut store, "[method]r.get", &[(*g).clone()])?);
-            held.push(resource(&g)?);
+            seen.push(root.call(None, "[method]r.get", &[(*g).clone()])?);
+            held.push(*g);
         }
         other => wasmtime::bail!("make-opt returned {other:?}"),
     }
-    seen.push(call(&mut store, "make-opt", &[Val::U32(0)])?);
-    match call(&mut store, "make-list", &[Val::U32(3)])? {
+    seen.push(root.call(None, "make-opt", &[Val::U32(0)])?);
+    match root.call(None, "make-list", &[Val::U32(3)])? {
         Val::List(items) => {
             for item in &items {
-                seen.push(call(
-                    &mut store,
-                    "[method]r.get",
-                    std::slice::from_ref(item),
-                )?);
-                held.push(resource(item)?);
+                seen.push(root.call(None, "[method]r.get", std::slice::from_ref(item))?);
+                held.push(item.clone());
             }
         }
         other => wasmtime::bail!("make-list returned {other:?}"),
     }
-    for r in held {
-        r.resource_drop(&mut store)?;
+    for handle in &held {
+        root.drop_handle(handle)?;
     }
-    seen.push(call(&mut store, "dropped", &[])?);
+    seen.push(root.call(None, "dropped", &[])?);
     Ok(seen)
 }
 

@@ -8,7 +8,8 @@
 //! the component boundaries inside the composition.
 
 use anyhow::{Context, Result, ensure};
-use libtest_mimic::{Arguments, Failed, Trial};
+use common::trial;
+use libtest_mimic::Arguments;
 use std::fmt;
 use wasmtime::component::{Component, Linker, ResourceTable, Val};
 use wasmtime::{Store, format_err};
@@ -20,25 +21,20 @@ mod common;
 
 fn main() {
     let args = Arguments::from_args();
-    let check = |r: Result<()>| r.map_err(|e| Failed::from(format!("{e:?}")));
     let trials = vec![
-        Trial::test("wasi::stdout", move || check(stdout())),
-        Trial::test("wasi::stdout_trap", move || check(stdout_trap())),
-        Trial::test("wasi::stdout_drop_parent", move || {
-            check(stdout_drop_parent())
-        }),
-        Trial::test("wasi::stream_errors", move || check(stream_errors())),
-        Trial::test("wasi::poll", move || check(poll())),
-        Trial::test("wasi::import_type_names", move || {
-            check(common::same_import_names(
+        trial("wasi::stdout", stdout),
+        trial("wasi::stdout_trap", stdout_trap),
+        trial("wasi::stdout_drop_parent", stdout_drop_parent),
+        trial("wasi::stream_errors", stream_errors),
+        trial("wasi::poll", poll),
+        trial("wasi::import_type_names", move || {
+            common::same_import_names(
                 &common::assemble("wasi", "errors.wat")?,
                 &["wasi:io/streams@0.2.12#stream-error"],
-            ))
+            )
         }),
-        Trial::test("wasi::single", move || check(single("@0.2.12"))),
-        Trial::test("wasi::single_older_version", move || {
-            check(single("@0.2.0"))
-        }),
+        trial("wasi::single", move || single("@0.2.12")),
+        trial("wasi::single_older_version", move || single("@0.2.0")),
     ];
     libtest_mimic::run(&args, trials).exit();
 }

@@ -3,9 +3,12 @@
 //! driver, requiring identical observations. Also: a libtest-mimic trial
 //! that prints a failure's whole error chain, a component instantiated
 //! without imports whose exports can be listed and called by name, and the
-//! imports of meld's core-module output.
+//! imports of meld's core-module output; and the host resource `file`
+//! ([`files`]).
 
 #![allow(dead_code)]
+
+pub mod files;
 
 use anyhow::{Context, Result, ensure};
 use libtest_mimic::{Failed, Trial};
@@ -157,6 +160,14 @@ impl Instantiated {
         let mut out = vec![Val::Bool(false); func.ty(&self.store).results().len()];
         func.call(&mut self.store, params, &mut out)?;
         Ok(out.pop().unwrap_or(Val::Tuple(Vec::new())))
+    }
+
+    /// Drops the own handle `handle` from the host.
+    pub fn drop_handle(&mut self, handle: &Val) -> wasmtime::Result<()> {
+        match handle {
+            Val::Resource(r) => r.resource_drop(&mut self.store),
+            other => wasmtime::bail!("not a handle: {other:?}"),
+        }
     }
 }
 

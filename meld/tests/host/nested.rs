@@ -1,29 +1,8 @@
 //! The host functions of `test:host/files` that pass handles inside
 //! compound types (`nested-handles.wat`), defined with dynamic values.
 
-use super::{File, Host};
-use wasmtime::component::{LinkerInstance, Resource, Val};
-use wasmtime::{AsContextMut, StoreContextMut};
-
-/// A new host file of number `n`, logged as `what`.
-fn new_file(cx: &mut StoreContextMut<'_, Host>, n: u32, what: &str) -> wasmtime::Result<Val> {
-    let host = cx.data_mut();
-    host.next += 1;
-    let rep = 100 + host.next;
-    host.files.insert(rep, n);
-    host.log.push(format!("{what}: new({n}) = rep {rep}"));
-    let r = Resource::<File>::new_own(rep).try_into_resource_any(cx.as_context_mut())?;
-    Ok(Val::Resource(r))
-}
-
-/// The rep of a handle passed to the host.
-fn rep(cx: &mut StoreContextMut<'_, Host>, v: &Val) -> wasmtime::Result<(u32, bool)> {
-    let Val::Resource(r) = v else {
-        wasmtime::bail!("not a handle: {v:?}")
-    };
-    let r = r.try_into_resource::<File>(cx.as_context_mut())?;
-    Ok((r.rep(), r.owned()))
-}
+use super::common::files::{Host, file as new_file, rep};
+use wasmtime::component::{LinkerInstance, Val};
 
 /// Defines `open`, `list-files`, `pick`, `give` and `wrap`.
 pub fn define(files: &mut LinkerInstance<'_, Host>) -> wasmtime::Result<()> {

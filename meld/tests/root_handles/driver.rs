@@ -2,10 +2,9 @@
 //! and logging what they return (handles by ownership only) or that they
 //! trapped, and a host providing the resource `file` of `test:host/files`.
 
-use super::common;
-use std::collections::HashMap;
-use wasmtime::component::{Component, Instance, Linker, Resource, ResourceType, Val};
-use wasmtime::{Engine, Store};
+use super::common::files::{self, File};
+use wasmtime::Store;
+use wasmtime::component::{Instance, Linker, Resource, Val};
 
 /// A store, an instance and a log of the calls made through it.
 pub struct Driver<T: 'static> {
@@ -14,15 +13,8 @@ pub struct Driver<T: 'static> {
 }
 
 impl<T: Log> Driver<T> {
-    pub fn new(
-        engine: &Engine,
-        linker: &Linker<T>,
-        bytes: &[u8],
-        data: T,
-    ) -> wasmtime::Result<Self> {
-        let component = Component::new(engine, bytes)?;
-        let mut store = Store::new(engine, data);
-        let instance = linker.instantiate(&mut store, &component)?;
+    pub fn new(linker: &Linker<T>, bytes: &[u8], data: T) -> wasmtime::Result<Self> {
+        let (store, instance) = files::instantiate(linker, bytes, data)?;
         Ok(Driver { store, instance })
     }
 
@@ -95,63 +87,54 @@ fn show(v: &Val) -> String {
     }
 }
 
-/// The host's resource type.
-pub struct File;
-
-/// The host: its log, each live file's number, and the reads so far (not
-/// logged one by one: a list has 20 000).
+/// The host: the files' host (its log and each live file's number) and
+/// the reads so far (not logged one by one: a list has 20 000).
 #[derive(Default)]
 pub struct Host {
-    pub log: Vec<String>,
-    files: HashMap<u32, u32>,
-    next: u32,
+    pub host: files::Host,
     reads: u32,
+}
+
+impl AsMut<files::Host> for Host {
+    fn as_mut(&mut self) -> &mut files::Host {
+        &mut self.host
+    }
 }
 
 impl Log for Host {
     fn log(&mut self) -> &mut Vec<String> {
-        &mut self.log
+        &mut self.host.log
     }
     fn note(&mut self, line: String) -> String {
         format!("{line} after {} reads", self.reads)
     }
 }
 
-/// The engine and a linker with the host's `test:host/files`: `file`
-/// (logging its destructor) and its `read` (the file's number plus one).
-fn host() -> wasmtime::Result<(Engine, Linker<Host>)> {
-    let engine = common::engine()?;
-    let mut linker = Linker::<Host>::new(&engine);
-    let mut files = linker.instance("test:host/files")?;
-    files.resource("file", ResourceType::host::<File>(), |mut cx, rep| {
-        let host = cx.data_mut();
-        let n = host.files.remove(&rep);
-        host.log.push(format!("destructor(rep {rep}, file {n:?})"));
-        Ok(())
-    })?;
-    files.func_wrap("[method]file.read", |mut cx, (f,): (Resource<File>,)| {
-        let host = cx.data_mut();
-        host.reads += 1;
-        let n = host.files.get(&f.rep()).copied();
-        Ok((n.map_or(0, |n| n + 1),))
-    })?;
-    Ok((engine, linker))
+/// A linker with the host's `test:host/files`: `file` (logging its
+/// destructor) and its `read` (the file's number plus one).
+fn host() -> wasmtime::Result<Linker<Host>> {
+    files::linker::<Host>(|files| {
+        files.func_wrap("[method]file.read", |mut cx, (f,): (Resource<File>,)| {
+            let host = cx.data_mut();
+            host.reads += 1;
+            let n = host.host.files.get(&f.rep()).copied();
+            Ok((n.map_or(0, |n| n + 1),))
+        })
+    })
 }
 
 impl Driver<Host> {
     /// A host file of number `n`, as a handle to pass to the guest.
     pub fn file(&mut self, n: u32) -> wasmtime::Result<Val> {
-        let host = self.store.data_mut();
-        host.next += 1;
-        let rep = 100 + host.next;
-        host.files.insert(rep, n);
-        host.log.push(format!("host file {n} = rep {rep}"));
-        let r = Resource::<File>::new_own(rep).try_into_resource_any(&mut self.store)?;
-        Ok(Val::Resource(r))
+        files::file(&mut self.store, n, "host")
     }
 
     pub fn host(bytes: &[u8]) -> wasmtime::Result<Self> {
-        let (engine, linker) = host()?;
-        Driver::new(&engine, &linker, bytes, Host::default())
+        Driver::new(&host()?, bytes, Host::default())
+    }
+
+    /// The log, once driving is done.
+    pub fn into_log(self) -> Vec<String> {
+        self.store.into_data().host.log
     }
 }
