@@ -17,7 +17,7 @@
 //! host import passing handles is called through a converting function
 //! ([`runtime::resources::host_call`]).
 //!
-//! Function names are kept ([`names`]); other custom sections (producers,
+//! Function names are kept (the `names` module); other custom sections (producers,
 //! debug info) are dropped.
 
 pub mod layout;
