@@ -19,6 +19,15 @@ pub fn cases(ty: &ValType) -> Option<Vec<Option<&ValType>>> {
     })
 }
 
+/// The most core values parameters are passed in; more are passed through
+/// memory, as one pointer to a tuple of them (`MAX_FLAT_PARAMS`).
+pub const MAX_FLAT_PARAMS: usize = 16;
+
+/// Whether a function with `params` receives them through memory.
+pub fn spilled(params: &[(String, ValType)]) -> bool {
+    params.iter().map(|(_, t)| t.flat_len()).sum::<usize>() > MAX_FLAT_PARAMS
+}
+
 /// The flattened core types of `ty`.
 pub fn flat(ty: &ValType) -> Vec<CoreType> {
     use CoreType::{F32, F64, I32, I64};

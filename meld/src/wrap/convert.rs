@@ -88,6 +88,23 @@ impl Walker {
         self.next_local - 1
     }
 
+    /// Converts the handles of a function's parameters as the core function
+    /// receives them: flattened into its first locals, or (past
+    /// [`abi::MAX_FLAT_PARAMS`] values) as a tuple in [`Walker::memory`] at
+    /// the address in local 0.
+    pub fn params(&mut self, params: &[(String, ValType)], conv: &mut Convert) {
+        if abi::spilled(params) {
+            let all = ValType::Tuple(params.iter().map(|(_, t)| t.clone()).collect());
+            self.mem(&all, 0, 0, conv);
+        } else {
+            let mut first = 0;
+            for (_, ty) in params {
+                self.flat(ty, first, conv);
+                first += ty.flat_len() as u32;
+            }
+        }
+    }
+
     /// Converts the handles of `ty`, flattened into the locals from `first`
     /// (of `ty`'s own flat types, as parameters and results are).
     pub fn flat(&mut self, ty: &ValType, first: u32, conv: &mut Convert) {

@@ -171,7 +171,7 @@ fn same(plan: &Plan, a: &ValType, b: &ValType) -> bool {
             .flatten()
             .map(|t| t.resource)
     };
-    let opt = |x: &Option<Box<ValType>>, y: &Option<Box<ValType>>| match (x, y) {
+    let opt = |x: Option<&ValType>, y: Option<&ValType>| match (x, y) {
         (Some(x), Some(y)) => same(plan, x, y),
         (x, y) => x.is_none() && y.is_none(),
     };
@@ -193,16 +193,12 @@ fn same(plan: &Plan, a: &ValType, b: &ValType) -> bool {
         }
         (ValType::Variant(f), ValType::Variant(g)) => {
             f.len() == g.len()
-                && f.iter().zip(g).all(|((n, x), (m, y))| {
-                    n == m
-                        && match (x, y) {
-                            (Some(x), Some(y)) => same(plan, x, y),
-                            (x, y) => x.is_none() && y.is_none(),
-                        }
-                })
+                && (f.iter())
+                    .zip(g)
+                    .all(|((n, x), (m, y))| n == m && opt(x.as_ref(), y.as_ref()))
         }
         (ValType::Result { ok: a, err: e }, ValType::Result { ok: b, err: f }) => {
-            opt(a, b) && opt(e, f)
+            opt(a.as_deref(), b.as_deref()) && opt(e.as_deref(), f.as_deref())
         }
         (a, b) => !a.has_handle() && a == b,
     }

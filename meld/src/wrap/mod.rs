@@ -61,7 +61,7 @@ pub fn wrap(plan: &Plan, exports: &CoreExports, core: &[u8]) -> Result<Vec<u8>> 
     let module = b.core_module_raw(Some("fused"), core);
     let instance = imports::instantiate(&mut b, &mut types, plan, exports, module, core)?;
     let mut res = resources::Resources::define(&mut b, plan, instance, &types.handles)?;
-    res.import_host_types(plan, &types.handles)?;
+    res.import_host_types(plan, &types.handles);
     types.handles.extend(res.handle_types.iter().copied());
     // After the resource types: a type may hold handles.
     for (name, ty) in &plan.type_exports {

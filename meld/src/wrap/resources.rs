@@ -188,34 +188,17 @@ impl Resources {
     }
 
     /// Records the host resource types the wrapper imported (`handles`:
-    /// table type → imported type) and checks that every host resource a
-    /// root export passes handles of is among them.
-    pub fn import_host_types(&mut self, plan: &Plan, handles: &[(usize, u32)]) -> Result<()> {
-        let resource = |t: usize| plan.resource_tables[t].map(|t| t.resource);
+    /// table type → imported type). Every host resource a root export
+    /// names is among them (`wrap::host::exported_host_resources`).
+    pub fn import_host_types(&mut self, plan: &Plan, handles: &[(usize, u32)]) {
         for &(t, ty) in handles {
-            if let Some(r) = resource(t)
+            if let Some(r) = plan.resource_tables[t].map(|t| t.resource)
                 && plan.resources[r].host.is_some()
                 && !self.host_types.iter().any(|(s, _)| *s == r)
             {
                 self.host_types.push((r, ty));
             }
         }
-        for e in &plan.exports {
-            let top = e.ty.params.iter().map(|(_, t)| t).chain(&e.ty.result);
-            for h in top.flat_map(ValType::handles) {
-                if let ValType::Own(t) | ValType::Borrow(t) = h
-                    && let Some(r) = resource(*t)
-                    && plan.resources[r].host.is_some()
-                    && !self.host_types.iter().any(|(s, _)| *s == r)
-                {
-                    bail!(
-                        "root export `{}` passes a handle of a host resource no component calls a host function with or drops (not supported yet)",
-                        e.name
-                    );
-                }
-            }
-        }
-        Ok(())
     }
 
     /// The core function to lift for `export`: the fused module's own, or a

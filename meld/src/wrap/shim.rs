@@ -22,6 +22,7 @@
 
 mod imports;
 
+use super::abi;
 use super::convert::Walker;
 use super::saved::Saved;
 use crate::plan::{Plan, RootExport, ValType};
@@ -33,10 +34,6 @@ use wasm_encoder::{
     ConstExpr, ExportKind, ExportSection, Function, FunctionSection, GlobalSection, GlobalType,
     InstructionSink, MemorySection, Module, TypeSection, ValType as CoreType,
 };
-
-/// The most core values parameters are passed in (canonical ABI); more
-/// are passed through memory, as one pointer to a tuple of them.
-const MAX_FLAT_PARAMS: usize = 16;
 
 /// An import of a boundary module: (module, name, kind).
 pub type Import = (String, String, ExportKind);
@@ -84,8 +81,8 @@ pub fn module(
     // Locals after the parameters: the results, `tmp`, `handle`, the three
     // of the saved borrows, then the walker's.
     let (tmp, handle) = (n + nr, n + nr + 1);
+    let spilled = abi::spilled(&export.ty.params);
     let flat: usize = export.ty.params.iter().map(|(_, t)| t.flat_len()).sum();
-    let spilled = flat > MAX_FLAT_PARAMS;
     let expected = if spilled { 1 } else { flat };
     if params.len() != expected || (spilled && params[0] != CoreType::I32) {
         bail!("the core signature does not match the flattened parameters");
@@ -140,18 +137,9 @@ pub fn module(
             }
             _ => unreachable!("the walker converts handles only"),
         };
-        if spilled {
-            // One pointer to the parameters as a tuple, written by the
-            // lift into the callee's memory: converted in place there.
-            let all = ValType::Tuple(export.ty.params.iter().map(|(_, t)| t.clone()).collect());
-            w.mem(&all, 0, 0, &mut lower);
-        } else {
-            let mut k = 0;
-            for (_, ty) in &export.ty.params {
-                w.flat(ty, k, &mut lower);
-                k += ty.flat_len() as u32;
-            }
-        }
+        // Spilled parameters were written by the lift into the callee's
+        // memory: they are converted in place there.
+        w.params(&export.ty.params, &mut lower);
     }
     assert_eq!(
         saved.used(),

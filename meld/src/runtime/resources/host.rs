@@ -27,13 +27,9 @@
 use super::emit::{self, Aux, BORROW, OWN};
 use super::{State, scope};
 use crate::plan::{FuncType, ValType};
-use crate::wrap::convert::{Convert, Walker};
+use crate::wrap::convert::Walker;
 use anyhow::{Result, bail};
 use wasm_encoder::{Function, InstructionSink, ValType as CoreType};
-
-/// The most flat values passed as parameters of a lowered function; more
-/// are passed through memory (the canonical ABI's `MAX_FLAT_PARAMS`).
-const MAX_FLAT_PARAMS: usize = 16;
 
 /// The converting wrapper of a host function of component type `ty` and
 /// core type `core`, calling the fused module's import `import` (same core
@@ -54,12 +50,11 @@ pub fn host_call(
     };
     // More locals: the save area's base, the restore cursor, the flat result.
     let (base, cursor, result) = (n + 4, n + 5, n + 6);
-    let params = Params::of(ty);
 
     // Whether parameter handles sit in the caller's memory (and must be
     // saved and restored).
     let mut probe = Walker::new(0);
-    params.walk(&mut probe, &mut |_: &ValType, _: &mut InstructionSink| {});
+    probe.params(&ty.params, &mut |_: &ValType, _: &mut InstructionSink| {});
     let save = probe.uses_memory;
     if save && memory.is_none() {
         bail!("handles in memory without a `memory` option");
@@ -73,7 +68,7 @@ pub fn host_call(
     let mut lower = |t: &ValType, s: &mut InstructionSink| {
         snippet(s, state, t, Snippet::Param { save }, locals);
     };
-    params.walk(&mut w, &mut lower);
+    w.params(&ty.params, &mut lower);
     let s = &mut w.sink();
     for i in 0..n {
         s.local_get(i);
@@ -91,7 +86,7 @@ pub fn host_call(
                 .local_set(cursor);
         };
         w.sink().local_get(base).local_set(cursor);
-        params.walk(&mut w, &mut restore);
+        w.params(&ty.params, &mut restore);
         w.sink().local_get(base).global_set(state.sp);
     }
     if let Some(res) = ty.result.as_ref().filter(|t| t.has_handle()) {
@@ -109,42 +104,6 @@ pub fn host_call(
     w.sink().end();
     let locals = [(7 + w.added, CoreType::I32)];
     Ok(w.finish(locals))
-}
-
-/// A host function's parameters as the lowered core function receives
-/// them.
-enum Params<'a> {
-    /// Flattened into the core parameters.
-    Flat(&'a [(String, ValType)]),
-    /// A tuple in memory at the address in core parameter 0.
-    Spilled(ValType),
-}
-
-impl<'a> Params<'a> {
-    fn of(ty: &'a FuncType) -> Self {
-        let flat: usize = ty.params.iter().map(|(_, t)| t.flat_len()).sum();
-        if flat <= MAX_FLAT_PARAMS {
-            Params::Flat(&ty.params)
-        } else {
-            Params::Spilled(ValType::Tuple(
-                ty.params.iter().map(|(_, t)| t.clone()).collect(),
-            ))
-        }
-    }
-
-    /// Converts every parameter handle with `conv`, in the canonical order.
-    fn walk(&self, w: &mut Walker, conv: &mut Convert) {
-        match self {
-            Params::Flat(params) => {
-                let mut k = 0u32;
-                for (_, p) in *params {
-                    w.flat(p, k, conv);
-                    k += p.flat_len() as u32;
-                }
-            }
-            Params::Spilled(tuple) => w.mem(tuple, 0, 0, conv),
-        }
-    }
 }
 
 /// What a conversion snippet converts.
