@@ -1,32 +1,53 @@
 //! meld: statically fuses a composed WebAssembly component into one core
-//! module, or into a component that wraps that one module.
+//! module, or into a component that wraps that one module, which behaves
+//! like the input: same results, same traps.
 //!
-//! The pipeline, one module per stage:
-//! [`translate`] (wasmtime-environ's translator → a [`plan::Plan`]) →
-//! [`merge`] (one core module) → [`runtime`] (the intrinsics adapters need,
-//! as wasm) → [`encode`] (validation) → [`wrap`] (optional component).
+//! # Pipeline
 //!
-//! Resources defined inside the composition are supported: every component
-//! instance gets a handle table inside the fused module, numbered like
-//! wasmtime's, and every resource intrinsic and handle transfer is
-//! specialised for its table and resource type
-//! ([`runtime::resources`]). With `--component`, resources exported at the
-//! root become the wrapper's resource types ([`wrap::resources`]).
-//! Resources imported from the host pass through to it: inner tables hold
-//! the host's handles as reps, host functions passing handles are called
-//! through converting functions ([`runtime::resources::host_call`]), and
-//! `--component` re-imports the resource types ([`wrap`]); root functions
-//! and functions of exported instances (e.g. wasi:http's
-//! `incoming-handler.handle`) may take and return their handles (see
-//! [`wrap::resources`]). Handles inside
-//! compound types (options, lists, records, ...) are supported in root
-//! exports and in host imports (except in host imports' list parameters and
-//! where a variant joins a handle with another flat type).
+//! Data flows one way, one module per stage:
 //!
-//! Instances exported at the root (interfaces such as `my:pkg/api` or
-//! `wasi:cli/run@0.2.0`) are supported: with `--component` the wrapper
-//! exports an instance of the same name with the lifted functions, resource
-//! types and named value types under their original names.
+//! 1. [`translate`]: wasmtime-environ's component translator validates the
+//!    input, inlines nested components into an ordered list of core
+//!    instantiations and compiles every lift→lower pair into adapter
+//!    modules; the result becomes a [`plan::Plan`], meld's own data model
+//!    (the only stage that names wasmtime-environ types).
+//! 2. [`merge`]: every core instance is copied into one module with its
+//!    index spaces remapped ([`merge::layout`]); imports become the
+//!    definitions they resolve to; instantiation-time work (segments, start
+//!    functions) is replayed by one start function.
+//! 3. [`runtime`]: what the component model's runtime would provide, as
+//!    wasm inside the module: `may_leave` flags, traps, string transcoders,
+//!    and the resource machinery ([`runtime::resources`]: per-instance
+//!    handle tables numbered like wasmtime's, call scopes, every resource
+//!    intrinsic and handle transfer specialised for its table type, calls
+//!    to host functions converting handles).
+//! 4. [`encode`]: the output is validated before it leaves meld.
+//! 5. [`wrap`] (`--component`): a component around the fused module that
+//!    re-imports the host's interfaces and resource types under their
+//!    original names and exports the input's root functions, interfaces,
+//!    value types and resource types.
+//!
+//! Below the stages: [`abi`] (the canonical ABI's layouts, flattening, and
+//! the walker that converts handles inside values, used by the runtime's
+//! host calls and the wrapper's boundary shims) and [`transfers`] (the
+//! adapters' handle-transfer call sites). A lower stage never refers to a
+//! higher one (`tests/layering.rs` checks it).
+//!
+//! # Scope
+//!
+//! Supported: everything a synchronous composition of wit-component
+//! components uses: every value type, every string encoding, memories,
+//! reallocs and post-returns; resources defined inside the composition
+//! (opaque reps or not) and resources imported from the host, with handles
+//! anywhere in parameters and results, at the root, in exported
+//! interfaces and in host imports; host imports (WASI included) staying
+//! imports; modules instantiated more than once.
+//!
+//! Not supported yet, each an error naming it: async (tasks, streams,
+//! futures, error-context), threads, GC, exceptions, memory64 string
+//! transcoding, imported or exported core modules, instances exported
+//! inside exported instances, host imports nested deeper than one
+//! instance. Custom sections other than function names are dropped.
 //!
 //! ```
 //! # fn main() -> anyhow::Result<()> {
@@ -39,6 +60,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod abi;
 pub mod encode;
 pub mod merge;
 pub mod plan;

@@ -195,100 +195,22 @@ impl Layout {
                 ModuleInfo::parse(&m.bytes).with_context(|| format!("reading core module {i}"))
             })
             .collect::<Result<Vec<_>>>()?;
-
-        // Intrinsic signatures come from the imports that use them. Host
-        // imports are numbered first: they are the fused module's imports.
-        let mut used: Vec<(usize, FuncType)> = Vec::new();
-        for inst in &plan.instances {
-            let info = &modules[inst.module];
-            for ((_, _, ty), arg) in info.imports.iter().zip(&inst.args) {
-                if let (Def::Intrinsic(k), TypeRef::Func(t)) = (arg, ty) {
-                    plan.intrinsics
-                        .get(*k)
-                        .context("an import names an intrinsic that does not exist")?;
-                    if !used.iter().any(|(u, _)| u == k) {
-                        let f = info
-                            .types
-                            .get(*t as usize)
-                            .cloned()
-                            .flatten()
-                            .context("intrinsic import type")?;
-                        used.push((*k, f));
-                    }
-                }
-            }
-        }
-        // What the used intrinsics need: a converting host call its raw
-        // import (same core type); a host resource whose handles exist, the
-        // host's `resource.drop`.
-        for i in 0..used.len() {
-            if let Intrinsic::HostCall { import, .. } = plan.intrinsics[used[i].0] {
-                let ty = used[i].1.clone();
-                used.push((import, ty));
-            }
-        }
-        let held =
-            |r: usize| (plan.resource_tables.iter().flatten()).any(|t| t.used && t.resource == r);
-        for (r, res) in plan.resources.iter().enumerate() {
-            if let (true, Some(_), Some(Def::Intrinsic(k))) = (held(r), &res.host, &res.dtor)
-                && !used.iter().any(|(u, _)| u == k)
-            {
-                used.push((*k, FuncType::new([wasmparser::ValType::I32], [])));
-            }
-        }
-        used.sort_by_key(|(k, _)| !is_import(&plan.intrinsics[*k]));
-        let mut intrinsics: Vec<Option<(u32, FuncType)>> = vec![None; plan.intrinsics.len()];
-        for (func, (k, ty)) in used.into_iter().enumerate() {
-            intrinsics[k] = Some((func as u32, ty));
-        }
-        let next_func = intrinsics.iter().flatten().count() as u32;
-        let mut next_func = next_func;
-        let mut next_type = next_func; // one type per used intrinsic, in function order
-        let start_type = next_type;
-        let transfer_type = next_type + 1;
-        let dtor_type = next_type + 2;
-        next_type += 3;
-        let mut transfers = Vec::new();
-        let mut next_global = plan.component_instances;
-        let (mut next_table, mut next_memory, mut next_data, mut next_elem) = (0, 0, 0, 0);
-
+        let intrinsics = intrinsic_slots(plan, &modules)?;
+        // One type per used intrinsic, in function order, then three
+        // fixed ones.
+        let used = intrinsics.iter().flatten().count() as u32;
+        let (start_type, transfer_type, dtor_type) = (used, used + 1, used + 2);
+        let mut next = Next {
+            func: used,
+            ty: used + 3,
+            global: plan.component_instances,
+            ..Next::default()
+        };
         let mut instances: Vec<InstanceMap> = Vec::new();
+        let mut transfers = Vec::new();
         for (i, inst) in plan.instances.iter().enumerate() {
+            let map = instance_map(plan, &modules, &intrinsics, &instances, i, &mut next)?;
             let info = &modules[inst.module];
-            if info.imports.len() != inst.args.len() {
-                bail!(
-                    "instance {i}: module has {} imports but {} arguments",
-                    info.imports.len(),
-                    inst.args.len()
-                );
-            }
-            let mut map = InstanceMap {
-                type_base: next_type,
-                data_base: next_data,
-                elem_base: next_elem,
-                ..Default::default()
-            };
-            next_type += info.types.len() as u32;
-            next_data += info.data;
-            next_elem += info.elems;
-            for ((module, name, ty), arg) in info.imports.iter().zip(&inst.args) {
-                let kind = import_kind(ty)
-                    .with_context(|| format!("instance {i} imports tag `{module}::{name}`"))?;
-                let target = resolve(&instances, &intrinsics, arg, kind).with_context(|| {
-                    format!("resolving import `{module}::{name}` of instance {i}")
-                })?;
-                if let (Def::Intrinsic(k), ItemKind::Func) = (arg, kind) {
-                    let transfer = match plan.intrinsics[*k] {
-                        Intrinsic::ResourceTransferOwn => Some(TransferKind::Own),
-                        Intrinsic::ResourceTransferBorrow => Some(TransferKind::Borrow),
-                        _ => None,
-                    };
-                    if let Some(t) = transfer {
-                        map.transfer_imports.push((map.funcs.len() as u32, t));
-                    }
-                }
-                map.space(kind).push(target);
-            }
             if !map.transfer_imports.is_empty() {
                 let bytes = &plan.modules[inst.module].bytes;
                 for t in transfers::call_sites(bytes, &map.transfer_imports)
@@ -302,31 +224,25 @@ impl Layout {
                     }
                 }
             }
-            debug_assert_eq!(map.funcs.len() as u32, info.imported(ItemKind::Func));
-            map.funcs.extend(next_func..next_func + info.funcs);
-            next_func += info.funcs;
-            map.tables.extend(next_table..next_table + info.tables);
-            next_table += info.tables;
-            map.memories
-                .extend(next_memory..next_memory + info.memories);
-            next_memory += info.memories;
-            map.globals.extend(next_global..next_global + info.globals);
-            next_global += info.globals;
+            debug_assert_eq!(
+                map.funcs.len() as u32,
+                info.imported(ItemKind::Func) + info.funcs
+            );
             instances.push(map);
         }
-        let transfer_base = next_func;
-        next_func += transfers.len() as u32;
+        let transfer_base = next.func;
+        next.func += transfers.len() as u32;
         let boundary = if plan.resource_tables.iter().flatten().any(|t| t.used) {
             runtime::resources::boundary::needed(plan)
         } else {
             Vec::new()
         };
-        next_func += boundary.len() as u32;
-        let mut resources = runtime::resources::State::new(plan, next_memory, next_global);
+        next.func += boundary.len() as u32;
+        let mut resources = runtime::resources::State::new(plan, next.memory, next.global);
         for (r, res) in plan.resources.iter().enumerate() {
             // A host resource no table holds has no handle to destroy (its
             // `resource.drop` is not imported).
-            if res.host.is_some() && !held(r) {
+            if res.host.is_some() && !held(plan, r) {
                 continue;
             }
             resources.dtors[r] = res
@@ -347,8 +263,8 @@ impl Layout {
             boundary,
             dtor_type,
             resources,
-            start_func: next_func,
-            types: next_type,
+            start_func: next.func,
+            types: next.ty,
         })
     }
 
@@ -362,6 +278,131 @@ impl Layout {
     pub fn resolve(&self, def: &Def, kind: ItemKind) -> Result<u32> {
         resolve(&self.instances, &self.intrinsics, def, kind)
     }
+}
+
+/// The next free fused index of each kind while instances are laid out.
+#[derive(Default)]
+struct Next {
+    func: u32,
+    ty: u32,
+    global: u32,
+    table: u32,
+    memory: u32,
+    data: u32,
+    elem: u32,
+}
+
+/// Whether a table type of plan resource `r` is used (so handles of it
+/// exist at runtime).
+fn held(plan: &Plan, r: usize) -> bool {
+    (plan.resource_tables.iter().flatten()).any(|t| t.used && t.resource == r)
+}
+
+/// Each intrinsic's fused function index and core type, if any core
+/// instance imports it (or a used intrinsic needs it). The signatures come
+/// from the imports that use them. Host imports are numbered first: they
+/// are the fused module's imports.
+fn intrinsic_slots(plan: &Plan, modules: &[ModuleInfo]) -> Result<Vec<Option<(u32, FuncType)>>> {
+    let mut used: Vec<(usize, FuncType)> = Vec::new();
+    for inst in &plan.instances {
+        let info = &modules[inst.module];
+        for ((_, _, ty), arg) in info.imports.iter().zip(&inst.args) {
+            if let (Def::Intrinsic(k), TypeRef::Func(t)) = (arg, ty) {
+                plan.intrinsics
+                    .get(*k)
+                    .context("an import names an intrinsic that does not exist")?;
+                if !used.iter().any(|(u, _)| u == k) {
+                    let f = info
+                        .types
+                        .get(*t as usize)
+                        .cloned()
+                        .flatten()
+                        .context("intrinsic import type")?;
+                    used.push((*k, f));
+                }
+            }
+        }
+    }
+    // What the used intrinsics need: a converting host call its raw
+    // import (same core type); a host resource whose handles exist, the
+    // host's `resource.drop`.
+    for i in 0..used.len() {
+        if let Intrinsic::HostCall { import, .. } = plan.intrinsics[used[i].0] {
+            let ty = used[i].1.clone();
+            used.push((import, ty));
+        }
+    }
+    for (r, res) in plan.resources.iter().enumerate() {
+        if let (true, Some(_), Some(Def::Intrinsic(k))) = (held(plan, r), &res.host, &res.dtor)
+            && !used.iter().any(|(u, _)| u == k)
+        {
+            used.push((*k, FuncType::new([wasmparser::ValType::I32], [])));
+        }
+    }
+    used.sort_by_key(|(k, _)| !is_import(&plan.intrinsics[*k]));
+    let mut intrinsics: Vec<Option<(u32, FuncType)>> = vec![None; plan.intrinsics.len()];
+    for (func, (k, ty)) in used.into_iter().enumerate() {
+        intrinsics[k] = Some((func as u32, ty));
+    }
+    Ok(intrinsics)
+}
+
+/// The index maps of core instance `i`: its imports resolved to their
+/// definitions (earlier `instances`, intrinsics, flags), its definitions
+/// numbered from `next` on.
+fn instance_map(
+    plan: &Plan,
+    modules: &[ModuleInfo],
+    intrinsics: &[Option<(u32, FuncType)>],
+    instances: &[InstanceMap],
+    i: usize,
+    next: &mut Next,
+) -> Result<InstanceMap> {
+    let inst = &plan.instances[i];
+    let info = &modules[inst.module];
+    if info.imports.len() != inst.args.len() {
+        bail!(
+            "instance {i}: module has {} imports but {} arguments",
+            info.imports.len(),
+            inst.args.len()
+        );
+    }
+    let mut map = InstanceMap {
+        type_base: next.ty,
+        data_base: next.data,
+        elem_base: next.elem,
+        ..Default::default()
+    };
+    next.ty += info.types.len() as u32;
+    next.data += info.data;
+    next.elem += info.elems;
+    for ((module, name, ty), arg) in info.imports.iter().zip(&inst.args) {
+        let kind = import_kind(ty)
+            .with_context(|| format!("instance {i} imports tag `{module}::{name}`"))?;
+        let target = resolve(instances, intrinsics, arg, kind)
+            .with_context(|| format!("resolving import `{module}::{name}` of instance {i}"))?;
+        if let (Def::Intrinsic(k), ItemKind::Func) = (arg, kind) {
+            let transfer = match plan.intrinsics[*k] {
+                Intrinsic::ResourceTransferOwn => Some(TransferKind::Own),
+                Intrinsic::ResourceTransferBorrow => Some(TransferKind::Borrow),
+                _ => None,
+            };
+            if let Some(t) = transfer {
+                map.transfer_imports.push((map.funcs.len() as u32, t));
+            }
+        }
+        map.space(kind).push(target);
+    }
+    map.funcs.extend(next.func..next.func + info.funcs);
+    next.func += info.funcs;
+    map.tables.extend(next.table..next.table + info.tables);
+    next.table += info.tables;
+    map.memories
+        .extend(next.memory..next.memory + info.memories);
+    next.memory += info.memories;
+    map.globals.extend(next.global..next.global + info.globals);
+    next.global += info.globals;
+    Ok(map)
 }
 
 fn resolve(

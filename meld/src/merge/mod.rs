@@ -118,73 +118,12 @@ struct Sections {
 pub fn merge(plan: &Plan) -> Result<Merged> {
     let layout = Layout::new(plan)?;
     let mut s = Sections::default();
-
     let memories = plan
         .memories
         .iter()
         .map(|m| layout.resolve(m, ItemKind::Memory))
         .collect::<Result<Vec<_>>>()?;
-    let mut used: Vec<_> = layout
-        .intrinsics
-        .iter()
-        .enumerate()
-        .filter_map(|(k, slot)| Some((slot.as_ref()?, k)))
-        .collect();
-    used.sort_by_key(|((func, _), _)| *func);
-    let mut imports = ImportSection::new();
-    let mut host_names = vec![None; plan.host_imports.len()];
-    let mut drop_names = vec![None; plan.resources.len()];
-    for ((_, ty), k) in used {
-        let mut remap = wasm_encoder::reencode::RoundtripReencoder;
-        let params = ty
-            .params()
-            .iter()
-            .map(|t| remap.val_type(*t))
-            .collect::<Result<Vec<_>, _>>()?;
-        let results = ty
-            .results()
-            .iter()
-            .map(|t| remap.val_type(*t))
-            .collect::<Result<Vec<_>, _>>()?;
-        s.types.ty().function(params, results);
-        let type_index = s.types.len() - 1;
-        match plan.intrinsics[k] {
-            Intrinsic::HostImport(h) => {
-                let (module, name) = host_import_name(plan, h, &host_names);
-                imports.import(&module, &name, EntityType::Function(type_index));
-                host_names[h] = Some((module, name));
-                continue;
-            }
-            Intrinsic::HostResourceDrop(r) => {
-                let (module, name) = resource_drop_name(plan, r)?;
-                imports.import(&module, &name, EntityType::Function(type_index));
-                drop_names[r] = Some((module, name));
-                continue;
-            }
-            Intrinsic::HostCall { host, import } => {
-                let (raw, _) = layout.intrinsics[import]
-                    .as_ref()
-                    .context("a host call without its import")?;
-                let hi = &plan.host_imports[host];
-                let memory = hi.options.memory.map(|m| memories[m]);
-                let body =
-                    runtime::resources::host_call(&layout.resources, &hi.ty, ty, *raw, memory)
-                        .with_context(|| format!("host import `{}`", hi.name))?;
-                s.funcs.function(type_index);
-                s.code.function(&body);
-                continue;
-            }
-            _ => {}
-        }
-        s.funcs.function(type_index);
-        let cx = runtime::Context {
-            memories: &memories,
-            resources: &layout.resources,
-        };
-        let body = runtime::intrinsic(&plan.intrinsics[k], ty, cx)
-            .with_context(|| format!("intrinsic {k}"))?;
-        s.code.function(&body);
-    }
+    let (imports, host_names, drop_names) = intrinsics(plan, &layout, &memories, &mut s)?;
     s.types.ty().function([], []);
     s.types
         .ty()
@@ -216,6 +155,98 @@ pub fn merge(plan: &Plan) -> Result<Merged> {
             names.meld(*index, &format!("{:?}", plan.intrinsics[k]));
         }
     }
+    resource_machinery(&layout, &mut s, &mut names);
+    start.instruction(&Instruction::End);
+    s.funcs.function(layout.start_type);
+    s.code.function(&start);
+    names.meld(layout.start_func, "start");
+
+    let mut exports = export(plan, &layout, &mut s.exports)?;
+    exports.imports = host_names;
+    exports.resource_drops = drop_names;
+    Ok(Merged {
+        module: assemble(&s, &imports, &layout, &names),
+        exports,
+    })
+}
+
+/// Host-import and host-resource-drop import names, per plan entry.
+type ImportNames = Vec<Option<(String, String)>>;
+
+/// Adds the used intrinsics in function order: imports for the host's
+/// functions and `resource.drop`s (returning the import section and their
+/// names), bodies for the others.
+fn intrinsics(
+    plan: &Plan,
+    layout: &Layout,
+    memories: &[u32],
+    s: &mut Sections,
+) -> Result<(ImportSection, ImportNames, ImportNames)> {
+    let mut used: Vec<_> = layout
+        .intrinsics
+        .iter()
+        .enumerate()
+        .filter_map(|(k, slot)| Some((slot.as_ref()?, k)))
+        .collect();
+    used.sort_by_key(|((func, _), _)| *func);
+    let mut imports = ImportSection::new();
+    let mut host_names = vec![None; plan.host_imports.len()];
+    let mut drop_names = vec![None; plan.resources.len()];
+    for ((_, ty), k) in used {
+        let mut remap = wasm_encoder::reencode::RoundtripReencoder;
+        let params = ty
+            .params()
+            .iter()
+            .map(|t| remap.val_type(*t))
+            .collect::<Result<Vec<_>, _>>()?;
+        let results = ty
+            .results()
+            .iter()
+            .map(|t| remap.val_type(*t))
+            .collect::<Result<Vec<_>, _>>()?;
+        s.types.ty().function(params, results);
+        let type_index = s.types.len() - 1;
+        let body = match plan.intrinsics[k] {
+            Intrinsic::HostImport(h) => {
+                let (module, name) = host_import_name(plan, h, &host_names);
+                imports.import(&module, &name, EntityType::Function(type_index));
+                host_names[h] = Some((module, name));
+                continue;
+            }
+            Intrinsic::HostResourceDrop(r) => {
+                let (module, name) = resource_drop_name(plan, r)?;
+                imports.import(&module, &name, EntityType::Function(type_index));
+                drop_names[r] = Some((module, name));
+                continue;
+            }
+            Intrinsic::HostCall { host, import } => {
+                let (raw, _) = layout.intrinsics[import]
+                    .as_ref()
+                    .context("a host call without its import")?;
+                let hi = &plan.host_imports[host];
+                let memory = hi.options.memory.map(|m| memories[m]);
+                runtime::resources::host_call(&layout.resources, &hi.ty, ty, *raw, memory)
+                    .with_context(|| format!("host import `{}`", hi.name))?
+            }
+            _ => {
+                let cx = runtime::Context {
+                    memories,
+                    resources: &layout.resources,
+                };
+                runtime::intrinsic(&plan.intrinsics[k], ty, cx)
+                    .with_context(|| format!("intrinsic {k}"))?
+            }
+        };
+        s.funcs.function(type_index);
+        s.code.function(&body);
+    }
+    Ok((imports, host_names, drop_names))
+}
+
+/// Adds the resource machinery after the instances: its memories and
+/// globals, the specialised transfers, and the outer boundary's functions
+/// (exported, with the `meld:suppress` global).
+fn resource_machinery(layout: &Layout, s: &mut Sections, names: &mut names::Names) {
     for memory in layout.resources.memories() {
         s.memories.memory(memory);
     }
@@ -247,18 +278,19 @@ pub fn merge(plan: &Plan) -> Result<Merged> {
             layout.resources.suppress,
         );
     }
-    start.instruction(&Instruction::End);
-    s.funcs.function(layout.start_type);
-    s.code.function(&start);
-    names.meld(layout.start_func, "start");
+}
 
-    let mut exports = export(plan, &layout, &mut s.exports)?;
-    exports.imports = host_names;
-    exports.resource_drops = drop_names;
+/// The module's bytes, its sections in the order wasm requires.
+fn assemble(
+    s: &Sections,
+    imports: &ImportSection,
+    layout: &Layout,
+    names: &names::Names,
+) -> Vec<u8> {
     let mut module = Module::new();
     module
         .section(&s.types)
-        .section(&imports)
+        .section(imports)
         .section(&s.funcs)
         .section(&s.tables)
         .section(&s.memories)
@@ -277,10 +309,7 @@ pub fn merge(plan: &Plan) -> Result<Merged> {
         .section(&s.code)
         .section(&s.data)
         .section(&names.section());
-    Ok(Merged {
-        module: module.finish(),
-        exports,
-    })
+    module.finish()
 }
 
 /// Copies one instance's definitions into `s` and appends its

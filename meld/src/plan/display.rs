@@ -1,8 +1,9 @@
-//! How plan types print in `meld inspect`: value and function types in WIT
-//! syntax (`func(s: string) -> list<u8>`, handles as `own<table3>`), and
-//! canonical options as their canonical-ABI option names.
+//! How a plan prints in `meld inspect`: its instantiations, intrinsics,
+//! resources and exports; value and function types in WIT syntax
+//! (`func(s: string) -> list<u8>`, handles as `own<table3>`); canonical
+//! options as their canonical-ABI option names.
 
-use super::{CanonOptions, FuncType, StringEncoding, ValType};
+use super::{CanonOptions, Def, FuncType, Plan, StringEncoding, ValType};
 use std::fmt;
 
 impl fmt::Display for ValType {
@@ -116,6 +117,112 @@ fn comma_separated<'a>(
         write!(f, "{item}")?;
     }
     Ok(())
+}
+
+impl fmt::Display for Def {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Def::Export {
+                instance,
+                kind,
+                index,
+            } => write!(f, "instance{instance}.{kind:?}[{index}]"),
+            Def::InstanceFlags(i) => write!(f, "flags(component-instance{i})"),
+            Def::Intrinsic(i) => write!(f, "intrinsic{i}"),
+        }
+    }
+}
+
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "component instances: {}", self.component_instances)?;
+        writeln!(f, "modules:")?;
+        for (i, m) in self.modules.iter().enumerate() {
+            let kind = if m.adapter { "adapter" } else { "module" };
+            writeln!(f, "  module{i}: {kind}, {} bytes", m.bytes.len())?;
+        }
+        writeln!(f, "core instances (in instantiation order):")?;
+        for (i, inst) in self.instances.iter().enumerate() {
+            let owner = match inst.component_instance {
+                Some(c) => format!("component-instance{c}"),
+                None => "adapter".to_string(),
+            };
+            writeln!(f, "  instance{i} = module{} ({owner})", inst.module)?;
+            for (j, arg) in inst.args.iter().enumerate() {
+                writeln!(f, "    import {j} <- {arg}")?;
+            }
+        }
+        writeln!(f, "intrinsics:")?;
+        for (i, intr) in self.intrinsics.iter().enumerate() {
+            writeln!(f, "  intrinsic{i}: {intr:?}")?;
+        }
+        for (label, defs) in [
+            ("memories", &self.memories),
+            ("reallocs", &self.reallocs),
+            ("post-returns", &self.post_returns),
+        ] {
+            writeln!(f, "{label}:")?;
+            for (i, d) in defs.iter().enumerate() {
+                writeln!(f, "  {i}: {d}")?;
+            }
+        }
+        writeln!(f, "host imports:")?;
+        for (i, h) in self.host_imports.iter().enumerate() {
+            let from = h.instance.as_deref().unwrap_or("<root>");
+            writeln!(
+                f,
+                "  host{i}: {from} {}: {} with {}",
+                h.name, h.ty, h.options
+            )?;
+        }
+        writeln!(f, "resources:")?;
+        for (r, res) in self.resources.iter().enumerate() {
+            let name = res.name.as_deref().unwrap_or("<unnamed>");
+            let dtor = match &res.dtor {
+                Some(d) => d.to_string(),
+                None => "none".to_string(),
+            };
+            let mut holders: Vec<u32> = self
+                .resource_tables
+                .iter()
+                .flatten()
+                .filter(|t| t.resource == r && t.used)
+                .map(|t| t.instance)
+                .collect();
+            holders.sort_unstable();
+            holders.dedup();
+            let holders = holders
+                .iter()
+                .map(|i| format!("component-instance{i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let definer = match res.instance {
+                Some(i) => format!("component-instance{i}"),
+                None => "the host".to_string(),
+            };
+            writeln!(
+                f,
+                "  resource{r} {name}: defined by {definer}, destructor {dtor}, opaque reps: {}, held in tables of [{holders}]",
+                if res.opaque { "yes" } else { "no" },
+            )?;
+        }
+        writeln!(f, "root type exports:")?;
+        for (name, ty) in &self.type_exports {
+            writeln!(f, "  {name}: {ty}")?;
+        }
+        for (name, table) in &self.resource_exports {
+            writeln!(f, "  {name}: resource (table type {table})")?;
+        }
+        writeln!(f, "root exports:")?;
+        for e in &self.exports {
+            writeln!(
+                f,
+                "  {}: {} = lift {} with {}",
+                e.name, e.ty, e.func, e.options
+            )?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

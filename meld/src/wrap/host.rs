@@ -11,13 +11,22 @@
 //! functions use. Interfaces using each other's resources in a cycle
 //! (impossible in WIT) are an error.
 
-use super::imports::Need;
-use super::{TypeEncoder, host_types};
-use crate::plan::{Plan, ValType};
+use super::host_types;
+use super::types::TypeEncoder;
+use crate::plan::{HostResource, Plan, ValType};
 use anyhow::{Context, Result};
 use wasm_encoder::{
     ComponentBuilder, ComponentExportKind, ComponentTypeRef, InstanceType, TypeBounds,
 };
+
+/// What a fused-module import is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Host import `.0`, lowered.
+    Func(usize),
+    /// The host's `resource.drop` of plan resource `.0`.
+    Drop(usize),
+}
 
 /// What is imported from one instance (`None`: the root).
 struct Group<'a> {
@@ -36,18 +45,64 @@ pub fn import(
     plan: &Plan,
     needs: &[Need],
 ) -> Result<Vec<u32>> {
+    let groups = dependencies_first(plan, groups(plan, needs)?);
+    let mut imported = Imported::default();
+    for g in &groups {
+        match g.instance {
+            None => import_root(b, types, plan, g, &mut imported)?,
+            Some(instance) => import_instance(b, types, plan, g, instance, &mut imported)?,
+        }
+    }
+    Ok(needs
+        .iter()
+        .map(|need| match *need {
+            Need::Func(h) => {
+                let host = &plan.host_imports[h];
+                let key = (host.instance.as_deref(), host.name.as_str());
+                (imported.funcs.iter())
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, f)| *f)
+                    .expect("every needed function was imported above")
+            }
+            Need::Drop(r) => (imported.resources.iter())
+                .find(|(s, _)| *s == r)
+                .map(|(_, t)| *t)
+                .expect("every needed resource was imported above"),
+        })
+        .collect())
+}
+
+/// What has been imported: host resources with their wrapper types, host
+/// functions (by instance and name) with their wrapper functions.
+#[derive(Default)]
+struct Imported<'a> {
+    resources: Vec<(usize, u32)>,
+    funcs: Vec<((Option<&'a str>, &'a str), u32)>,
+}
+
+/// Where the host defines plan resource `r`, which must be imported from
+/// the host.
+fn host_of(plan: &Plan, r: usize) -> Result<&HostResource> {
+    plan.resources[r]
+        .host
+        .as_ref()
+        .context("a host function passes a handle of a resource the composition defines")
+}
+
+/// What to import from each instance, in first-use order: the resources the
+/// wrapper's exports name, then per need its function or resource, and
+/// the resources of the handles the functions pass.
+fn groups<'a>(plan: &'a Plan, needs: &[Need]) -> Result<Vec<Group<'a>>> {
     let mut groups: Vec<Group> = Vec::new();
-    let host_of = |r: usize| {
-        plan.resources[r]
-            .host
-            .as_ref()
-            .context("a host function passes a handle of a resource the composition defines")
-    };
-    for r in exported_host_resources(plan) {
-        let g = group(&mut groups, host_of(r)?.instance.as_deref());
+    let add_resource = |groups: &mut Vec<Group<'a>>, r: usize| -> Result<()> {
+        let g = group(groups, host_of(plan, r)?.instance.as_deref());
         if !g.resources.contains(&r) {
             g.resources.push(r);
         }
+        Ok(())
+    };
+    for r in exported_host_resources(plan) {
+        add_resource(&mut groups, r)?;
     }
     for need in needs {
         match *need {
@@ -60,103 +115,88 @@ pub fn import(
                 let top = host.ty.params.iter().map(|(_, t)| t).chain(&host.ty.result);
                 for t in top.flat_map(ValType::handles) {
                     if let ValType::Own(t) | ValType::Borrow(t) = t {
-                        let r = resource(plan, *t);
-                        let g = group(&mut groups, host_of(r)?.instance.as_deref());
-                        if !g.resources.contains(&r) {
-                            g.resources.push(r);
-                        }
+                        add_resource(&mut groups, plan.resource_of(*t))?;
                     }
                 }
             }
-            Need::Drop(r) => {
-                let g = group(&mut groups, host_of(r)?.instance.as_deref());
-                if !g.resources.contains(&r) {
-                    g.resources.push(r);
-                }
-            }
+            Need::Drop(r) => add_resource(&mut groups, r)?,
         }
     }
-    let groups = dependencies_first(plan, groups);
+    Ok(groups)
+}
 
-    let mut resources: Vec<(usize, u32)> = Vec::new();
-    let mut funcs: Vec<((Option<&str>, &str), u32)> = Vec::new();
-    for g in &groups {
-        match g.instance {
-            None => {
-                for &r in &g.resources {
-                    let name = host_of(r)?.name.as_str();
-                    let ty = b.import(name, ComponentTypeRef::Type(TypeBounds::SubResource));
-                    register(plan, types, &mut resources, r, ty);
-                }
-                for &(name, h) in &g.funcs {
-                    let ty = types.func(b, &plan.host_imports[h].ty);
-                    funcs.push(((None, name), b.import(name, ComponentTypeRef::Func(ty))));
-                }
-            }
-            Some(instance) => {
-                let mut it = InstanceType::new();
-                let mut local: Vec<(usize, u32)> = Vec::new();
-                let mut names = host_types::Names::default();
-                for &r in &g.resources {
-                    let name = host_of(r)?.name.as_str();
-                    it.export(name, ComponentTypeRef::Type(TypeBounds::SubResource));
-                    local.push((r, it.type_count() - 1));
-                }
-                for &(name, h) in &g.funcs {
-                    let ty = &plan.host_imports[h].ty;
-                    let mut cx = host_types::Cx {
-                        b: &mut *b,
-                        types: &mut *types,
-                        plan,
-                        local: &local,
-                        outer: &resources,
-                        what: (name, instance),
-                        names: &mut names,
-                    };
-                    let mut val =
-                        |it: &mut InstanceType, t: &ValType| host_types::val(&mut cx, it, t);
-                    let params = ty
-                        .params
-                        .iter()
-                        .map(|(n, t)| Ok((n.as_str(), val(&mut it, t)?)))
-                        .collect::<Result<Vec<_>>>()?;
-                    let result = ty.result.as_ref().map(|t| val(&mut it, t)).transpose()?;
-                    it.ty().function().params(params).result(result);
-                    it.export(name, ComponentTypeRef::Func(it.type_count() - 1));
-                }
-                let it = b.type_instance(None, &it);
-                let inst = b.import(instance, ComponentTypeRef::Instance(it));
-                for &r in &g.resources {
-                    let name = host_of(r)?.name.as_str();
-                    let ty = b.alias_export(inst, name, ComponentExportKind::Type);
-                    register(plan, types, &mut resources, r, ty);
-                }
-                for &(name, _) in &g.funcs {
-                    let f = b.alias_export(inst, name, ComponentExportKind::Func);
-                    funcs.push(((Some(instance), name), f));
-                }
-            }
-        }
+/// Imports the root group's resources and functions at the root.
+fn import_root<'a>(
+    b: &mut ComponentBuilder,
+    types: &mut TypeEncoder,
+    plan: &'a Plan,
+    g: &Group<'a>,
+    imported: &mut Imported<'a>,
+) -> Result<()> {
+    for &r in &g.resources {
+        let name = host_of(plan, r)?.name.as_str();
+        let ty = b.import(name, ComponentTypeRef::Type(TypeBounds::SubResource));
+        register(plan, types, &mut imported.resources, r, ty);
     }
-    Ok(needs
-        .iter()
-        .map(|need| match *need {
-            Need::Func(h) => {
-                let host = &plan.host_imports[h];
-                let key = (host.instance.as_deref(), host.name.as_str());
-                funcs
-                    .iter()
-                    .find(|(k, _)| *k == key)
-                    .map(|(_, f)| *f)
-                    .expect("every needed function was imported above")
-            }
-            Need::Drop(r) => resources
-                .iter()
-                .find(|(s, _)| *s == r)
-                .map(|(_, t)| *t)
-                .expect("every needed resource was imported above"),
-        })
-        .collect())
+    for &(name, h) in &g.funcs {
+        let ty = types.func(b, &plan.host_imports[h].ty);
+        let f = b.import(name, ComponentTypeRef::Func(ty));
+        imported.funcs.push(((None, name), f));
+    }
+    Ok(())
+}
+
+/// Imports `instance` with an instance type exporting the group's
+/// resources and functions, and aliases them out.
+fn import_instance<'a>(
+    b: &mut ComponentBuilder,
+    types: &mut TypeEncoder,
+    plan: &'a Plan,
+    g: &Group<'a>,
+    instance: &'a str,
+    imported: &mut Imported<'a>,
+) -> Result<()> {
+    let mut it = InstanceType::new();
+    let mut local: Vec<(usize, u32)> = Vec::new();
+    let mut names = host_types::Names::default();
+    for &r in &g.resources {
+        let name = host_of(plan, r)?.name.as_str();
+        it.export(name, ComponentTypeRef::Type(TypeBounds::SubResource));
+        local.push((r, it.type_count() - 1));
+    }
+    for &(name, h) in &g.funcs {
+        let ty = &plan.host_imports[h].ty;
+        let mut cx = host_types::Cx {
+            b: &mut *b,
+            types: &mut *types,
+            plan,
+            local: &local,
+            outer: &imported.resources,
+            what: (name, instance),
+            names: &mut names,
+        };
+        let mut val = |it: &mut InstanceType, t: &ValType| host_types::val(&mut cx, it, t);
+        let params = ty
+            .params
+            .iter()
+            .map(|(n, t)| Ok((n.as_str(), val(&mut it, t)?)))
+            .collect::<Result<Vec<_>>>()?;
+        let result = ty.result.as_ref().map(|t| val(&mut it, t)).transpose()?;
+        it.ty().function().params(params).result(result);
+        it.export(name, ComponentTypeRef::Func(it.type_count() - 1));
+    }
+    let it = b.type_instance(None, &it);
+    let inst = b.import(instance, ComponentTypeRef::Instance(it));
+    for &r in &g.resources {
+        let name = host_of(plan, r)?.name.as_str();
+        let ty = b.alias_export(inst, name, ComponentExportKind::Type);
+        register(plan, types, &mut imported.resources, r, ty);
+    }
+    for &(name, _) in &g.funcs {
+        let f = b.alias_export(inst, name, ComponentExportKind::Func);
+        imported.funcs.push(((Some(instance), name), f));
+    }
+    Ok(())
 }
 
 /// The host resources the wrapper's exports name: re-exported resource
@@ -206,7 +246,7 @@ fn dependencies_first<'a>(plan: &Plan, mut groups: Vec<Group<'a>>) -> Vec<Group<
         tys.flat_map(ValType::handles)
             .filter_map(|h| match h {
                 ValType::Own(t) | ValType::Borrow(t) => {
-                    plan.resources[resource(plan, *t)].host.as_ref()
+                    plan.resources[plan.resource_of(*t)].host.as_ref()
                 }
                 _ => None,
             })
@@ -239,13 +279,6 @@ fn group<'a, 'b>(groups: &'b mut Vec<Group<'a>>, instance: Option<&'a str>) -> &
             groups.last_mut().expect("just pushed")
         }
     }
-}
-
-/// The plan resource of table type `t` (which the translator checked exists).
-pub(super) fn resource(plan: &Plan, t: usize) -> usize {
-    plan.resource_tables[t]
-        .expect("handles name runtime table types")
-        .resource
 }
 
 /// Records that wrapper type `ty` is host resource `r`: handles of every

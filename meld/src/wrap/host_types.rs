@@ -1,5 +1,5 @@
 //! Value types of host functions inside the instance type of an imported
-//! interface ([`super::host`]): handles refer to the instance type's own
+//! interface (`super::host`): handles refer to the instance type's own
 //! resource exports (or an outer one), so compound types containing them
 //! (lists, options, results, tuples, records, variants) are defined inside
 //! the instance type too; records, variants, enums and flags are exported
@@ -8,7 +8,7 @@
 //! generated name (`meld-h<N>`); so are types containing any of them. Other
 //! types are defined in the wrapper and aliased in.
 
-use super::TypeEncoder;
+use super::types::TypeEncoder;
 use crate::plan::{Plan, ValType};
 use anyhow::{Result, bail};
 use wasm_encoder::{
@@ -57,9 +57,6 @@ pub fn val(cx: &mut Cx, it: &mut InstanceType, t: &ValType) -> Result<ComponentV
             p => p,
         });
     }
-    let opt = |cx: &mut Cx, it: &mut InstanceType, t: Option<&ValType>| {
-        t.map(|t| val(cx, it, t)).transpose()
-    };
     let named = matches!(
         t,
         ValType::Record(_) | ValType::Variant(_) | ValType::Enum(_) | ValType::Flags(_)
@@ -70,9 +67,32 @@ pub fn val(cx: &mut Cx, it: &mut InstanceType, t: &ValType) -> Result<ComponentV
     {
         return Ok(ComponentValType::Type(*index));
     }
+    define(cx, it, t)?;
+    let mut index = it.type_count() - 1;
+    if named {
+        let name = match input_name {
+            Some(name) => name.to_string(),
+            None => {
+                cx.names.generated += 1;
+                format!("meld-h{}", cx.names.generated - 1)
+            }
+        };
+        it.export(&name, ComponentTypeRef::Type(TypeBounds::Eq(index)));
+        index = it.type_count() - 1;
+        cx.names.exported.push((name, index));
+    }
+    Ok(ComponentValType::Type(index))
+}
+
+/// Defines `t` (a handle, or a compound type holding handles or named
+/// types) as the instance type's newest type.
+fn define(cx: &mut Cx, it: &mut InstanceType, t: &ValType) -> Result<()> {
+    let opt = |cx: &mut Cx, it: &mut InstanceType, t: Option<&ValType>| {
+        t.map(|t| val(cx, it, t)).transpose()
+    };
     match t {
         ValType::Own(u) | ValType::Borrow(u) => {
-            let r = super::host::resource(cx.plan, *u);
+            let r = cx.plan.resource_of(*u);
             let res = match cx.local.iter().find(|(s, _)| *s == r) {
                 Some((_, i)) => *i,
                 None => match cx.outer.iter().find(|(s, _)| *s == r) {
@@ -136,20 +156,7 @@ pub fn val(cx: &mut Cx, it: &mut InstanceType, t: &ValType) -> Result<ComponentV
         }
         other => bail!("{other:?} inside an instance type (not supported yet)"),
     }
-    let mut index = it.type_count() - 1;
-    if named {
-        let name = match input_name {
-            Some(name) => name.to_string(),
-            None => {
-                cx.names.generated += 1;
-                format!("meld-h{}", cx.names.generated - 1)
-            }
-        };
-        it.export(&name, ComponentTypeRef::Type(TypeBounds::Eq(index)));
-        index = it.type_count() - 1;
-        cx.names.exported.push((name, index));
-    }
-    Ok(ComponentValType::Type(index))
+    Ok(())
 }
 
 /// The name the input's import of this instance gives the named type `t`.

@@ -12,7 +12,9 @@
 //! satisfied the same way, with `canon resource.drop` of the re-imported
 //! resource type (see [`super::host`]).
 
-use super::{TypeEncoder, options};
+use super::host::{self, Need};
+use super::options::options;
+use super::types::TypeEncoder;
 use crate::merge::CoreExports;
 use crate::plan::Plan;
 use anyhow::{Context, Result};
@@ -22,15 +24,6 @@ use wasm_encoder::{
     FunctionSection, ImportSection, Instruction, Module, ModuleArg, RefType, TableSection,
     TableType, TypeSection,
 };
-
-/// What a fused-module import is.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Need {
-    /// Host import `.0`, lowered.
-    Func(usize),
-    /// The host's `resource.drop` of plan resource `.0`.
-    Drop(usize),
-}
 
 /// One fused-module import to satisfy.
 struct Needed<'a> {
@@ -52,7 +45,7 @@ pub fn instantiate(
 ) -> Result<u32> {
     let needed = needed(exports, core)?;
     let needs: Vec<Need> = needed.iter().map(|n| n.what).collect();
-    let funcs = super::host::import(b, types, plan, &needs)?;
+    let funcs = host::import(b, types, plan, &needs)?;
     if needed.is_empty() {
         return Ok(b.core_instantiate(Some("fused"), module, []));
     }

@@ -20,24 +20,25 @@
 //! others used by an exported or imported function are exported at the root
 //! under generated names (`meld-t<N>`).
 
-pub(crate) mod abi;
-pub(crate) mod convert;
 mod host;
 mod host_types;
 mod imports;
 mod instances;
+mod lift;
+mod options;
 pub mod resources;
 mod saved;
 pub mod shim;
 mod types;
 
+use lift::{Lifter, export_types};
 use types::{Naming, TypeEncoder};
 
 use crate::encode;
 use crate::merge::CoreExports;
-use crate::plan::{CanonOptions, ExportName, Plan, RootExport, StringEncoding};
+use crate::plan::{ExportName, Plan};
 use anyhow::{Context, Result};
-use wasm_encoder::{CanonicalOption, ComponentBuilder, ComponentExportKind, ExportKind};
+use wasm_encoder::{ComponentBuilder, ComponentExportKind};
 
 /// Wraps the fused `core` module in a component exporting `plan`'s root
 /// exports, and validates it.
@@ -105,132 +106,4 @@ pub fn wrap(plan: &Plan, exports: &CoreExports, core: &[u8]) -> Result<Vec<u8>> 
         b.export(&export.name.name, ComponentExportKind::Func, f, None);
     }
     encode::validate_component(b.finish())
-}
-
-/// Lifts exported functions out of the fused instance.
-struct Lifter<'a> {
-    plan: &'a Plan,
-    exports: &'a CoreExports,
-    res: &'a resources::Resources,
-    fused: u32,
-    core_types: &'a [(String, wasmparser::FuncType)],
-}
-
-impl Lifter<'_> {
-    /// Lifts `export` (the fused module's export `core_name`); returns the
-    /// component function.
-    fn lift(
-        &self,
-        b: &mut ComponentBuilder,
-        types: &mut TypeEncoder,
-        export: &RootExport,
-        core_name: &str,
-    ) -> Result<u32> {
-        let ty = types.func(b, &export.ty);
-        let core_ty = self
-            .core_types
-            .iter()
-            .find(|(n, _)| n == core_name)
-            .map(|(_, t)| t)
-            .with_context(|| format!("the fused module does not export `{core_name}`"))?;
-        let post_name = export
-            .options
-            .post_return
-            .map(|p| self.exports.post_returns[p].as_str());
-        let memory = export
-            .options
-            .memory
-            .map(|m| self.exports.memories[m].as_str());
-        let (core_func, post) = self.res.lifted(
-            b,
-            self.plan,
-            export,
-            (core_name, post_name, memory),
-            self.fused,
-            core_ty,
-        )?;
-        let mut options = options(b, self.fused, self.exports, &export.options);
-        if let Some(post) = post {
-            for o in &mut options {
-                if let CanonicalOption::PostReturn(f) = o {
-                    *f = post;
-                }
-            }
-        }
-        Ok(b.lift_func(Some(core_name), core_func, ty, options))
-    }
-}
-
-/// Aliases what the canonical options name out of the fused instance.
-fn options(
-    b: &mut ComponentBuilder,
-    instance: u32,
-    exports: &CoreExports,
-    opts: &CanonOptions,
-) -> Vec<CanonicalOption> {
-    let mut out = vec![match opts.string_encoding {
-        StringEncoding::Utf8 => CanonicalOption::UTF8,
-        StringEncoding::Utf16 => CanonicalOption::UTF16,
-        StringEncoding::CompactUtf16 => CanonicalOption::CompactUTF16,
-    }];
-    if let Some(m) = opts.memory {
-        out.push(CanonicalOption::Memory(b.core_alias_export(
-            None,
-            instance,
-            &exports.memories[m],
-            ExportKind::Memory,
-        )));
-    }
-    if let Some(r) = opts.realloc {
-        out.push(CanonicalOption::Realloc(b.core_alias_export(
-            None,
-            instance,
-            &exports.reallocs[r],
-            ExportKind::Func,
-        )));
-    }
-    if let Some(p) = opts.post_return {
-        let f = b.core_alias_export(None, instance, &exports.post_returns[p], ExportKind::Func);
-        out.push(CanonicalOption::PostReturn(f));
-    }
-    out
-}
-
-/// The fused module's exported functions and their core types.
-fn export_types(core: &[u8]) -> Result<Vec<(String, wasmparser::FuncType)>> {
-    let mut types = Vec::new();
-    let mut funcs = Vec::new();
-    let mut exports = Vec::new();
-    for payload in wasmparser::Parser::new(0).parse_all(core) {
-        match payload? {
-            wasmparser::Payload::TypeSection(r) => {
-                for ty in r.into_iter_err_on_gc_types() {
-                    types.push(ty?);
-                }
-            }
-            wasmparser::Payload::ImportSection(r) => {
-                for import in r.into_imports() {
-                    if let wasmparser::TypeRef::Func(t) = import?.ty {
-                        funcs.push(t);
-                    }
-                }
-            }
-            wasmparser::Payload::FunctionSection(r) => {
-                for t in r {
-                    funcs.push(t?);
-                }
-            }
-            wasmparser::Payload::ExportSection(r) => {
-                for e in r {
-                    let e = e?;
-                    if e.kind == wasmparser::ExternalKind::Func {
-                        let ty = types[funcs[e.index as usize] as usize].clone();
-                        exports.push((e.name.to_string(), ty));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(exports)
 }

@@ -19,8 +19,9 @@
 //! root export, whether passed flat or, past 16 core values, through
 //! memory (converted in place there), and `own` handles anywhere in its
 //! result: at the top level, inside records, tuples, variants, options,
-//! results and lists (see `wrap::convert` for the one restriction on
-//! variants); types holding handles.
+//! results and lists (converted by [`crate::abi::walk`], also where a
+//! variant joins a handle with another case's flat type); types holding
+//! handles.
 //!
 //! Handles of resources imported from the host (re-imported by
 //! `wrap::host`) are supported in root functions and in functions of

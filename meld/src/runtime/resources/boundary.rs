@@ -21,7 +21,8 @@
 //!   end.
 
 use super::emit::{self, Aux, BORROW, OWN};
-use super::{State, scope};
+use super::scope;
+use super::state::State;
 use crate::plan::{Plan, ValType};
 use wasm_encoder::{BlockType, Function, ValType as CoreType};
 

@@ -2,7 +2,7 @@
 //! type checks, insertion and removal in a handle table, `may_leave`
 //! checks. Each works on locals the caller names; none calls a function.
 
-use super::{HandleTable, MAX_HANDLE, MAX_LIVE};
+use super::state::{HandleTable, MAX_HANDLE, MAX_LIVE};
 use wasm_encoder::{BlockType, InstructionSink, MemArg};
 
 /// Slot field offsets.

@@ -10,7 +10,7 @@
 //! - an own result becomes a new own handle in the caller's table.
 //!
 //! Handles anywhere in the parameters and the result are converted with
-//! `wrap::convert`'s walker: in flat parameters (records, tuples, options,
+//! the [`crate::abi::walk`] walker: in flat parameters (records, tuples, options,
 //! results, variants), in list elements, in parameters passed through
 //! memory (more than 16 flat values), and in results (also in lists and in
 //! results returned through the caller's memory).
@@ -25,9 +25,10 @@
 //! the arguments.
 
 use super::emit::{self, Aux, BORROW, OWN};
-use super::{State, scope};
+use super::scope;
+use super::state::State;
+use crate::abi::Walker;
 use crate::plan::{FuncType, ValType};
-use crate::wrap::convert::Walker;
 use anyhow::{Result, bail};
 use wasm_encoder::{Function, InstructionSink, ValType as CoreType};
 

@@ -4,7 +4,8 @@
 //! type, the destructor and the lending rules are constants in the code.
 
 use super::emit::{self, Aux, BORROW, OWN};
-use super::{State, scope};
+use super::scope;
+use super::state::State;
 use crate::transfers::TransferKind;
 use wasm_encoder::{BlockType, Function, ValType};
 
@@ -116,7 +117,7 @@ pub fn transfer(state: &State, kind: TransferKind, src: usize, dst: usize) -> Fu
                 s.i32_const(-1).i32_eq();
                 emit::trap_if(s);
                 s.global_get(state.live)
-                    .i32_const(super::MAX_LIVE as i32)
+                    .i32_const(super::state::MAX_LIVE as i32)
                     .i32_ge_u();
                 emit::trap_if(s);
                 s.global_get(state.live)

@@ -6,8 +6,8 @@
 //! (borrow count 0, no lenders) and exiting traps if the scope still has
 //! borrows, then ends every lend made in it and pops it.
 
-use super::State;
 use super::emit::{self, mem};
+use super::state::State;
 use wasm_encoder::{BlockType, Function, InstructionSink, ValType};
 
 /// Grows the scope stack's memory by a page when `sp` is at its end

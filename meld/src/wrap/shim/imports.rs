@@ -1,9 +1,11 @@
 //! A boundary module's imports, added as the code that uses them is
 //! emitted, and listed for the wrapper to instantiate the module with.
 
-use super::Import;
 use crate::runtime::resources::boundary::SUPPRESS;
 use wasm_encoder::{EntityType, ExportKind, GlobalType, ImportSection, MemoryType, ValType};
+
+/// An import of a boundary module: (module, name, kind).
+pub type Import = (String, String, ExportKind);
 
 /// The boundary module's imports as they are added.
 #[derive(Default)]

@@ -1,11 +1,11 @@
-//! Code that converts every handle inside a component value in place, for
-//! the boundary shims ([`super::shim`]): handles in flattened locals
-//! (records, tuples, the payloads of variants, options and results) and in
-//! linear memory (list elements, results returned through memory), walking
-//! lists with a loop. Also used for host calls passing handles of host
-//! resources ([`crate::runtime::resources::host_call`]). What one handle
-//! becomes is the caller's business: a callback emits the conversion of
-//! the `i32` on top of the stack.
+//! Code that converts every handle inside a component value in place:
+//! handles in flattened locals (records, tuples, the payloads of variants,
+//! options and results) and in linear memory (list elements, parameters
+//! and results passed through memory), walking lists with a loop. The
+//! runtime's host calls ([`crate::runtime::resources::host_call`]) and the
+//! wrapper's boundary shims (`crate::wrap::shim`) both use it. What one
+//! handle becomes is the caller's business: a callback emits the
+//! conversion of the `i32` on top of the stack.
 //!
 //! Inside a variant's flattened payload a value sits in the variant's
 //! joined flat types, not its own (`flatten_variant` and `join` in
@@ -30,7 +30,8 @@
 //! [`Walker::finish`] builds the [`Function`] from the locals and the body's
 //! bytes, which are the same bytes the instructions would encode to.
 
-use super::abi;
+use super::flat;
+use super::layout;
 use crate::plan::ValType;
 use wasm_encoder::{BlockType, Function, InstructionSink, MemArg, ValType as CoreType};
 
@@ -90,10 +91,10 @@ impl Walker {
 
     /// Converts the handles of a function's parameters as the core function
     /// receives them: flattened into its first locals, or (past
-    /// [`abi::MAX_FLAT_PARAMS`] values) as a tuple in [`Walker::memory`] at
+    /// [`flat::MAX_FLAT_PARAMS`] values) as a tuple in [`Walker::memory`] at
     /// the address in local 0.
     pub fn params(&mut self, params: &[(String, ValType)], conv: &mut Convert) {
-        if abi::spilled(params) {
+        if flat::spilled(params) {
             let all = ValType::Tuple(params.iter().map(|(_, t)| t.clone()).collect());
             self.mem(&all, 0, 0, conv);
         } else {
@@ -108,7 +109,7 @@ impl Walker {
     /// Converts the handles of `ty`, flattened into the locals from `first`
     /// (of `ty`'s own flat types, as parameters and results are).
     pub fn flat(&mut self, ty: &ValType, first: u32, conv: &mut Convert) {
-        self.flat_in(ty, first, &abi::flat(ty), conv);
+        self.flat_in(ty, first, &flat::flat(ty), conv);
     }
 
     /// Converts the handles of `ty`, flattened into the locals from `first`
@@ -133,7 +134,7 @@ impl Walker {
                 self.list(t, ptr, len, conv);
             }
             _ => {
-                let cases = abi::cases(ty).expect("only variant-likes are left");
+                let cases = layout::cases(ty).expect("only variant-likes are left");
                 for (i, case) in cases.into_iter().enumerate() {
                     let Some(case) = case.filter(|c| c.has_handle()) else {
                         continue;
@@ -229,12 +230,12 @@ impl Walker {
             }
             ValType::Record(fs) => {
                 let tys = || fs.iter().map(|(_, t)| t);
-                for (t, o) in tys().zip(abi::fields(tys()).0) {
+                for (t, o) in tys().zip(layout::fields(tys()).0) {
                     self.mem(t, addr, offset + o, conv);
                 }
             }
             ValType::Tuple(ts) => {
-                for (t, o) in ts.iter().zip(abi::fields(ts.iter()).0) {
+                for (t, o) in ts.iter().zip(layout::fields(ts.iter()).0) {
                     self.mem(t, addr, offset + o, conv);
                 }
             }
@@ -251,9 +252,9 @@ impl Walker {
                 self.list(t, ptr, len, conv);
             }
             _ => {
-                let cases = abi::cases(ty).expect("only variant-likes are left");
-                let (payload, _) = abi::payload(&cases);
-                let disc = abi::disc_size(cases.len());
+                let cases = layout::cases(ty).expect("only variant-likes are left");
+                let (payload, _) = layout::payload(&cases);
+                let disc = layout::disc_size(cases.len());
                 let (byte, half) = (self.at(offset, 0), self.at(offset, 1));
                 for (i, case) in cases.into_iter().enumerate() {
                     let Some(case) = case.filter(|c| c.has_handle()) else {
@@ -278,7 +279,7 @@ impl Walker {
     /// local) with `len` (a local) elements; neither local is changed.
     fn list(&mut self, elem: &ValType, ptr: u32, len: u32, conv: &mut Convert) {
         self.uses_memory = true;
-        let size = abi::size_align(elem).0 as i32;
+        let size = layout::size_align(elem).0 as i32;
         let (p, n) = (self.local(), self.local());
         self.sink()
             .local_get(ptr)
