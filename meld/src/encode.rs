@@ -2,19 +2,25 @@
 //!
 //! Inputs and outputs are validated with [`features`]: the reference
 //! runtime's default feature set (multi-memory in particular: the fused
-//! module keeps one memory per original core instance).
+//! module keeps one memory per original core instance), plus exception
+//! handling for an input that uses it.
 
-use anyhow::{Context, Result};
+use crate::error::InvalidOutput;
+use anyhow::Result;
 
-/// Validates a fused core module and returns it.
-pub fn validate_core(module: Vec<u8>) -> Result<Vec<u8>> {
-    validate(&module).context("meld produced an invalid core module (this is a bug in meld)")?;
+/// Validates a fused core module and returns it; `exceptions`: whether the
+/// input used exception handling.
+pub fn validate_core(module: Vec<u8>, exceptions: bool) -> Result<Vec<u8>> {
+    validate(&module, exceptions)
+        .map_err(|e| InvalidOutput(format!("meld produced an invalid core module: {e}")))?;
     Ok(module)
 }
 
-/// Validates a wrapping component and returns it.
-pub fn validate_component(component: Vec<u8>) -> Result<Vec<u8>> {
-    validate(&component).context("meld produced an invalid component (this is a bug in meld)")?;
+/// Validates a wrapping component and returns it; `exceptions` as for
+/// [`validate_core`].
+pub fn validate_component(component: Vec<u8>, exceptions: bool) -> Result<Vec<u8>> {
+    validate(&component, exceptions)
+        .map_err(|e| InvalidOutput(format!("meld produced an invalid component: {e}")))?;
     Ok(component)
 }
 
@@ -29,7 +35,14 @@ pub fn features() -> wasmparser::WasmFeatures {
     features
 }
 
-fn validate(bytes: &[u8]) -> Result<()> {
-    wasmparser::Validator::new_with_features(features()).validate_all(bytes)?;
+/// [`features`], with exception handling when `exceptions`.
+pub fn features_with(exceptions: bool) -> wasmparser::WasmFeatures {
+    let mut features = features();
+    features.set(wasmparser::WasmFeatures::EXCEPTIONS, exceptions);
+    features
+}
+
+fn validate(bytes: &[u8], exceptions: bool) -> Result<()> {
+    wasmparser::Validator::new_with_features(features_with(exceptions)).validate_all(bytes)?;
     Ok(())
 }

@@ -6,6 +6,10 @@
 //!
 //! Data flows one way, one module per stage:
 //!
+//! 0. [`validate`]: the input is validated completely (every function body
+//!    of every core module) before anything reads it; failures are
+//!    located in the input. [`Error`] sorts every failure into one of four
+//!    kinds (not WebAssembly, invalid, unsupported, internal).
 //! 1. [`translate`]: wasmtime-environ's component translator validates the
 //!    input, inlines nested components into an ordered list of core
 //!    instantiations and compiles every lift→lower pair into adapter
@@ -41,11 +45,14 @@
 //! (opaque reps or not) and resources imported from the host, with handles
 //! anywhere in parameters and results, at the root, in exported
 //! interfaces and in host imports; host imports (WASI included) staying
-//! imports; modules instantiated more than once.
+//! imports; modules instantiated more than once; start functions (also
+//! calling host imports); exception handling (tags, `try_table`);
+//! dynamically linked components (constant expressions over imported
+//! globals are folded).
 //!
 //! Not supported yet, each an error naming it: async (tasks, streams,
-//! futures, error-context), threads, GC, exceptions, memory64 string
-//! transcoding, imported or exported core modules, instances exported
+//! futures, error-context), threads, GC, 64-bit memories in canonical
+//! options, imported or exported core modules, instances exported
 //! inside exported instances, host imports nested deeper than one
 //! instance. Custom sections other than function names are dropped.
 //!
@@ -62,14 +69,16 @@
 
 pub mod abi;
 pub mod encode;
+pub mod error;
 pub mod merge;
 pub mod plan;
 pub mod runtime;
 pub mod transfers;
 pub mod translate;
+pub mod validate;
 pub mod wrap;
 
-use anyhow::Result;
+pub use error::Error;
 
 /// Options for one fusion; [`Fuser::fuse`] turns an input component into
 /// the output bytes.
@@ -111,13 +120,18 @@ impl Fuser {
         self
     }
 
-    /// Fuses `input` (a component binary). The output is validated.
-    pub fn fuse(&self, input: &[u8]) -> Result<Fused> {
-        let plan = translate::translate(input)?;
-        let merged = merge::merge(&plan)?;
-        let core = encode::validate_core(merged.module)?;
+    /// Fuses `input` (a component binary). The input is validated first
+    /// ([`validate::input`]), the output before it is returned.
+    pub fn fuse(&self, input: &[u8]) -> Result<Fused, Error> {
+        let exceptions = validate::input(input)?;
+        let plan = translate::translate(input, exceptions).map_err(|e| stage(input, e))?;
+        let options = merge::Options {
+            export_start: self.component,
+        };
+        let merged = merge::merge(&plan, &options).map_err(|e| stage(input, e))?;
+        let core = encode::validate_core(merged.module, exceptions).map_err(|e| stage(input, e))?;
         let bytes = if self.component {
-            wrap::wrap(&plan, &merged.exports, &core)?
+            wrap::wrap(&plan, &merged.exports, &core).map_err(|e| stage(input, e))?
         } else {
             core
         };
@@ -130,8 +144,20 @@ impl Fuser {
     }
 }
 
-/// Translates `input` and returns meld's plan for it (what `meld inspect`
-/// prints).
-pub fn inspect(input: &[u8]) -> Result<plan::Plan> {
-    translate::translate(input)
+/// The kind of an error of a stage after validation of the (valid)
+/// input: an output that failed validation is meld's bug; anything else a
+/// stage refuses is something meld does not support yet.
+fn stage(input: &[u8], e: anyhow::Error) -> Error {
+    if e.downcast_ref::<error::InvalidOutput>().is_some() {
+        Error::internal(input, e)
+    } else {
+        Error::Unsupported(e)
+    }
+}
+
+/// Validates and translates `input` and returns meld's plan for it (what
+/// `meld inspect` prints).
+pub fn inspect(input: &[u8]) -> Result<plan::Plan, Error> {
+    let exceptions = validate::input(input)?;
+    translate::translate(input, exceptions).map_err(|e| stage(input, e))
 }

@@ -1,4 +1,10 @@
 //! The `meld` command line: `meld fuse` and `meld inspect`.
+//!
+//! Exit codes: 0 success; 1 a problem with the input (not WebAssembly, an
+//! invalid component, a feature meld does not support) or with reading or
+//! writing files; 2 a usage error; 3 an internal error (a bug in meld).
+//! Outputs are written atomically: on any error an existing output file is
+//! left as it was.
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -8,7 +14,12 @@ use std::time::Instant;
 
 /// Statically fuses a composed WebAssembly component into one core module.
 #[derive(Parser)]
-#[command(version)]
+#[command(
+    version,
+    after_help = "Exit codes: 0 success; 1 a problem with the input (not WebAssembly, an invalid \
+                  component, a feature meld does not support) or with reading or writing files; \
+                  2 a usage error; 3 an internal error (a bug in meld: please report it)."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -37,10 +48,32 @@ enum Command {
 }
 
 fn main() {
-    if let Err(e) = run(Cli::parse()) {
-        eprintln!("error: {e:#}");
-        std::process::exit(1);
-    }
+    let cli = Cli::parse();
+    // A panic is a bug in meld: reported as an internal error, not as a
+    // Rust backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()));
+        let message = (info.payload().downcast_ref::<&str>().map(|s| s.to_string()))
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!(
+            "error: internal error: meld panicked{}: {message}\nthis is a bug in meld; please \
+             report it with the input",
+            location.unwrap_or_default()
+        );
+    }));
+    let code = match std::panic::catch_unwind(|| run(cli)) {
+        Ok(Ok(())) => 0,
+        Ok(Err(e)) => {
+            eprintln!("error: {e:#}");
+            e.downcast_ref::<meld::Error>()
+                .map_or(1, meld::Error::exit_code)
+        }
+        Err(_) => 3,
+    };
+    std::process::exit(code);
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -76,6 +109,11 @@ fn run(cli: Cli) -> Result<()> {
 /// Reads the input; the text format (`.wat`) is parsed to binary, as
 /// wasm-tools does.
 fn read(path: &Path) -> Result<Vec<u8>> {
+    let bytes = read_bytes(path)?;
+    Ok(meld::validate::to_binary(&bytes)?.into_owned())
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     let bytes = if path == Path::new("-") {
         let mut bytes = Vec::new();
         std::io::stdin()
@@ -85,14 +123,30 @@ fn read(path: &Path) -> Result<Vec<u8>> {
     } else {
         std::fs::read(path).with_context(|| format!("reading {}", path.display()))?
     };
-    let bytes = wat::parse_bytes(&bytes)
-        .with_context(|| format!("parsing {} as the text format", path.display()))?;
-    Ok(bytes.into_owned())
+    Ok(bytes)
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     if path == Path::new("-") {
         return std::io::stdout().write_all(bytes).context("writing stdout");
     }
-    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+    // A temporary file beside the target, renamed over it once complete.
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().context("the output path names no file")?;
+    let mut temp = dir.join(format!(
+        ".{}.meld-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    if temp == path {
+        temp.set_extension("tmp");
+    }
+    let result = std::fs::write(&temp, bytes).and_then(|()| std::fs::rename(&temp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result.with_context(|| format!("writing {}", path.display()))
 }

@@ -1,17 +1,25 @@
 //! Differential tests on the project's fixtures: each fixture is
-//! fused with `--component` and its `run` export is called under wasmtime
-//! (the oracle, with WASI 0.2 from wasmtime-wasi); both forms must write the
-//! same stdout; the core-module output must validate; fusing twice must
+//! fused with `--component` and run under wasmtime (the oracle, with WASI 0.2
+//! from wasmtime-wasi: its `run` export, or `wasi:cli/run` for a WASI
+//! command); both forms must show the same (stdout, exit code, the files
+//! written into the oracle's preopened directory), and the composed one what
+//! [`EXPECTED`] says; the core-module output must validate; fusing twice must
 //! give identical bytes. A missing fixture fails its test.
 
 use anyhow::{Context, Result, ensure};
-use fixtures::oracle::Oracle;
+use fixtures::oracle::{Observed, Oracle};
 use libtest_mimic::{Arguments, Failed, Trial};
 
 /// Every fixture. The resource ones assert inside their runners that the
 /// leaf's (and intermediate's) live-object counts return to zero.
-/// `wasi_poll` imports WASI from the host and writes to stdout.
-const CASES: [&str; 14] = [
+/// `wasi_poll` imports WASI from the host and writes to stdout. The rest
+/// come from other producers (`fixtures/<case>/producer.txt`): C WASI
+/// commands (clang, wasi-libc, the preview1 adapter), two shared libraries
+/// linked by `wit_component::Linker` (`dylink`), a core module using
+/// exceptions, and QuickJS (componentize-qjs, synchronous ABI; a dynamically
+/// linked component too). `qjs_async` (the component-model async ABI) is not
+/// here: the oracle does not run async components yet.
+const CASES: [&str; 19] = [
     "scalars",
     "strings",
     "lists",
@@ -26,10 +34,104 @@ const CASES: [&str; 14] = [
     "resource_import_and_export_opaque",
     "resource_handles",
     "wasi_poll",
+    "c_command",
+    "c_exit_code",
+    "dylink",
+    "exceptions",
+    "qjs_sync",
 ];
 
-/// What each fixture's `run` writes to stdout (nothing when not listed).
-const STDOUT: [(&str, &str); 1] = [("wasi_poll", "runner: start\nleaf: polled\nrunner: done\n")];
+/// What a fixture's run shows, written by hand from its source.
+struct Expected {
+    stdout: &'static str,
+    exit_code: i32,
+    /// Path in the preopened directory, contents.
+    files: &'static [(&'static str, &'static str)],
+}
+
+/// What each fixture's run shows when it shows anything (not listed:
+/// nothing written, exit code 0).
+const EXPECTED: [(&str, Expected); 6] = [
+    (
+        "wasi_poll",
+        Expected {
+            stdout: "runner: start\nleaf: polled\nrunner: done\n",
+            exit_code: 0,
+            files: &[],
+        },
+    ),
+    (
+        "c_command",
+        Expected {
+            stdout: "hello from C: 6 * 7 = 42\nread back 41 bytes: the same\n",
+            exit_code: 0,
+            files: &[("greeting.txt", "written by a C program through wasi-libc\n")],
+        },
+    ),
+    // `exit(42)`: the preview1 adapter reports every non-zero code as
+    // `wasi:cli/exit.exit(err)`, which is exit code 1.
+    (
+        "c_exit_code",
+        Expected {
+            stdout: "c_exit_code: exiting with 42\n",
+            exit_code: 1,
+            files: &[("logs/run.log", "step 1 of 3\nstep 2 of 3\nstep 3 of 3\n")],
+        },
+    ),
+    (
+        "dylink",
+        Expected {
+            stdout: "libcalc: hello from a shared library\n\
+                     calc_mul(6, 7) = 42\n\
+                     calc_square via GOT.func (9) = 81\n\
+                     calc_prime(3) = 7\n\
+                     calc_op(0)(41) = 42\n\
+                     calc_op(1)(21) = 42\n\
+                     libcalc constructors run: 1\n",
+            exit_code: 0,
+            files: &[],
+        },
+    ),
+    (
+        "exceptions",
+        Expected {
+            stdout: "checked_add(2, 3) = 5\n\
+                     checked_add(4294967295, 1) threw overflow(4294967295)\n\
+                     descend(10) threw failure(7, 10)\n\
+                     rethrown exception caught by catch_all (1 catch_ref handler ran)\n",
+            exit_code: 0,
+            files: &[],
+        },
+    ),
+    (
+        "qjs_sync",
+        Expected {
+            stdout: "hello from QuickJS\n\
+                     primes: 2, 3, 5, 7, 11, 13, 17, 19\n\
+                     {\"sum\":77,\"text\":\"ünïcödé ✓\"}\n\
+                     caught SyntaxError\n\
+                     \"the\" appears 3 times; 2**64 = 18446744073709551616\n",
+            exit_code: 0,
+            files: &[],
+        },
+    ),
+];
+
+/// [`EXPECTED`] for `case`, as the oracle reports it.
+fn expected(case: &str) -> Observed {
+    let Some((_, e)) = EXPECTED.iter().find(|(name, _)| *name == case) else {
+        return Observed::default();
+    };
+    Observed {
+        stdout: e.stdout.as_bytes().to_vec(),
+        exit_code: e.exit_code,
+        files: e
+            .files
+            .iter()
+            .map(|(path, text)| (path.to_string(), text.as_bytes().to_vec()))
+            .collect(),
+    }
+}
 
 fn main() {
     let args = Arguments::from_args();
@@ -68,26 +170,20 @@ fn fused_component_runs(case: &str) -> Result<()> {
     let input = input(case)?;
     let oracle = Oracle::new()?;
     let composed = oracle
-        .run_capturing_stdout(&input)
+        .observe(&input)
         .context("the unfused fixture itself fails")?;
-    let want = STDOUT
-        .iter()
-        .find(|(name, _)| *name == case)
-        .map_or("", |(_, text)| text);
+    let want = expected(case);
     ensure!(
-        composed == want.as_bytes(),
-        "the unfused fixture wrote {:?} to stdout, expected {want:?}",
-        composed.escape_ascii().to_string()
+        composed == want,
+        "the unfused fixture showed\n  {composed}\nexpected\n  {want}"
     );
     let fused = meld::Fuser::new().component(true).fuse(&input)?;
-    let stdout = oracle
-        .run_capturing_stdout(&fused.bytes)
+    let observed = oracle
+        .observe(&fused.bytes)
         .context("running the fused component")?;
     ensure!(
-        stdout == composed,
-        "the fused component wrote {:?} to stdout, the composed one {:?}",
-        stdout.escape_ascii().to_string(),
-        composed.escape_ascii().to_string()
+        observed == composed,
+        "the fused component showed\n  {observed}\nthe composed one\n  {composed}"
     );
     Ok(())
 }

@@ -50,6 +50,10 @@ fn main() {
             "host_imports::core_module_keeps_named_imports",
             core_imports,
         ),
+        common::trial(
+            "host_imports::start_function_calls_the_host",
+            start_calls_host,
+        ),
     ];
     libtest_mimic::run(&args, trials).exit();
 }
@@ -81,6 +85,34 @@ fn same_calls() -> Result<()> {
     common::composed_and_fused(&composed, run, |calls| {
         ensure!(
             *calls == ["double(21)", "log(héllo)", "log(h)"],
+            "made {calls:?}"
+        );
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// The composition with a core start function that calls both host
+/// imports while the component is instantiated, before `run`.
+fn with_start() -> String {
+    COMPOSITION.replacen(
+        r#"(func (export "run")"#,
+        r#"(start $init)
+      (func $init
+        (call $log (i32.const 100) (i32.const 3))
+        (drop (call $double (i32.const 5))))
+      (func (export "run")"#,
+        1,
+    )
+}
+
+/// Instantiation-time calls reach the host in both forms, in order, before
+/// the export's.
+fn start_calls_host() -> Result<()> {
+    let composed = wat::parse_str(with_start())?;
+    common::composed_and_fused(&composed, run, |calls| {
+        ensure!(
+            *calls == ["log(hé)", "double(5)", "double(21)", "log(héllo)", "log(h)"],
             "made {calls:?}"
         );
         Ok(())

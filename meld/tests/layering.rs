@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 /// modules of its own rank or lower.
 const STAGES: &[(&str, u32)] = &[
     ("plan", 0),
+    ("error", 0),
     ("encode", 0),
+    ("validate", 1),
     ("abi", 1),
     ("transfers", 1),
     ("translate", 2),

@@ -35,6 +35,10 @@ fn main() {
         "root_resources::drop_while_lent_traps",
         drop_while_lent,
     ));
+    trials.push(trial(
+        "root_resources::exported_types_without_functions",
+        type_only,
+    ));
     libtest_mimic::run(&args, trials).exit();
 }
 
@@ -236,5 +240,31 @@ fn compound() -> Result<()> {
             Ok(())
         },
     )?;
+    Ok(())
+}
+
+/// Resource types exported (at the root and in an interface) that no
+/// exported function passes handles of: both forms export them, and the
+/// destructor runs for handles dropped inside.
+fn type_only() -> Result<()> {
+    let drive = |bytes: &[u8]| -> wasmtime::Result<(Vec<String>, u32)> {
+        let engine = common::engine()?;
+        let component = Component::new(&engine, bytes)?;
+        let exports = component
+            .component_type()
+            .exports(&engine)
+            .map(|(name, _)| name.to_string())
+            .collect();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &component)?;
+        let run = instance.get_typed_func::<(), (u32,)>(&mut store, "run")?;
+        Ok((exports, run.call(&mut store, ())?.0))
+    };
+    let composed = common::assemble("root", "type-only.wat")?;
+    common::composed_and_fused(&composed, drive, |(exports, dropped)| {
+        ensure!(*dropped == 2, "the destructor ran {dropped} times");
+        ensure!(exports.len() == 4, "exports: {exports:?}");
+        Ok(())
+    })?;
     Ok(())
 }

@@ -14,7 +14,7 @@
 //!   instance's defined globals, then the resource machinery's
 //!   ([`runtime::resources::State`]);
 //! - memories: each instance's own, then the resource machinery's;
-//! - tables, data and element segments: each instance's own, in
+//! - tables, exception tags, data and element segments: each instance's own, in
 //!   instantiation order.
 //!
 //! An instance's imports are not copied: each is mapped to the definition the
@@ -41,6 +41,8 @@ pub struct ModuleInfo {
     pub memories: u32,
     /// Defined globals.
     pub globals: u32,
+    /// Defined exception tags.
+    pub tags: u32,
     /// Data segments.
     pub data: u32,
     /// Element segments.
@@ -79,7 +81,7 @@ impl ModuleInfo {
                 Payload::GlobalSection(s) => info.globals = s.count(),
                 Payload::DataSection(s) => info.data = s.count(),
                 Payload::ElementSection(s) => info.elems = s.count(),
-                Payload::TagSection(_) => bail!("exception tags are not supported yet"),
+                Payload::TagSection(s) => info.tags = s.count(),
                 _ => {}
             }
         }
@@ -90,7 +92,7 @@ impl ModuleInfo {
     pub fn imported(&self, kind: ItemKind) -> u32 {
         self.imports
             .iter()
-            .filter(|(_, _, ty)| import_kind(ty) == Some(kind))
+            .filter(|(_, _, ty)| import_kind(ty) == kind)
             .count() as u32
     }
 }
@@ -103,14 +105,14 @@ fn is_import(intrinsic: &Intrinsic) -> bool {
     )
 }
 
-/// The kind of an import, `None` for tags.
-fn import_kind(ty: &TypeRef) -> Option<ItemKind> {
+/// The kind of an import.
+fn import_kind(ty: &TypeRef) -> ItemKind {
     match ty {
-        TypeRef::Func(_) | TypeRef::FuncExact(_) => Some(ItemKind::Func),
-        TypeRef::Table(_) => Some(ItemKind::Table),
-        TypeRef::Memory(_) => Some(ItemKind::Memory),
-        TypeRef::Global(_) => Some(ItemKind::Global),
-        TypeRef::Tag(_) => None,
+        TypeRef::Func(_) | TypeRef::FuncExact(_) => ItemKind::Func,
+        TypeRef::Table(_) => ItemKind::Table,
+        TypeRef::Memory(_) => ItemKind::Memory,
+        TypeRef::Global(_) => ItemKind::Global,
+        TypeRef::Tag(_) => ItemKind::Tag,
     }
 }
 
@@ -125,6 +127,8 @@ pub struct InstanceMap {
     pub memories: Vec<u32>,
     /// Global index map.
     pub globals: Vec<u32>,
+    /// Tag index map.
+    pub tags: Vec<u32>,
     /// First fused type index of this instance's type section.
     pub type_base: u32,
     /// First fused data segment index.
@@ -142,6 +146,7 @@ impl InstanceMap {
             ItemKind::Table => &self.tables,
             ItemKind::Memory => &self.memories,
             ItemKind::Global => &self.globals,
+            ItemKind::Tag => &self.tags,
         }
     }
 
@@ -151,6 +156,7 @@ impl InstanceMap {
             ItemKind::Table => &mut self.tables,
             ItemKind::Memory => &mut self.memories,
             ItemKind::Global => &mut self.globals,
+            ItemKind::Tag => &mut self.tags,
         }
     }
 }
@@ -288,6 +294,7 @@ struct Next {
     global: u32,
     table: u32,
     memory: u32,
+    tag: u32,
     data: u32,
     elem: u32,
 }
@@ -377,8 +384,7 @@ fn instance_map(
     next.data += info.data;
     next.elem += info.elems;
     for ((module, name, ty), arg) in info.imports.iter().zip(&inst.args) {
-        let kind = import_kind(ty)
-            .with_context(|| format!("instance {i} imports tag `{module}::{name}`"))?;
+        let kind = import_kind(ty);
         let target = resolve(instances, intrinsics, arg, kind)
             .with_context(|| format!("resolving import `{module}::{name}` of instance {i}"))?;
         if let (Def::Intrinsic(k), ItemKind::Func) = (arg, kind) {
@@ -402,6 +408,8 @@ fn instance_map(
     next.memory += info.memories;
     map.globals.extend(next.global..next.global + info.globals);
     next.global += info.globals;
+    map.tags.extend(next.tag..next.tag + info.tags);
+    next.tag += info.tags;
     Ok(map)
 }
 

@@ -34,7 +34,7 @@ use wasm_encoder::reencode::Reencode;
 use wasm_encoder::{
     CodeSection, DataCountSection, DataSection, ElementSection, Elements, EntityType, ExportKind,
     ExportSection, Function, FunctionSection, GlobalSection, ImportSection, Instruction,
-    MemorySection, Module, StartSection, TableSection, TypeSection,
+    MemorySection, Module, StartSection, TableSection, TagSection, TypeSection,
 };
 use wasmparser::{DataKind, ElementKind, Payload};
 
@@ -106,6 +106,7 @@ struct Sections {
     funcs: FunctionSection,
     tables: TableSection,
     memories: MemorySection,
+    tags: TagSection,
     globals: GlobalSection,
     exports: ExportSection,
     elems: ElementSection,
@@ -114,8 +115,20 @@ struct Sections {
     data_count: u32,
 }
 
+/// How to merge.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Export the start function as [`START`] instead of naming it in a
+    /// start section, for a wrapper that must finish linking the module's
+    /// imports before instantiation-time code runs (it may call them).
+    pub export_start: bool,
+}
+
+/// The export name of the start function under [`Options::export_start`].
+pub const START: &str = "meld:start";
+
 /// Merges `plan` into one core module.
-pub fn merge(plan: &Plan) -> Result<Merged> {
+pub fn merge(plan: &Plan, options: &Options) -> Result<Merged> {
     let layout = Layout::new(plan)?;
     let mut s = Sections::default();
     let memories = plan
@@ -136,10 +149,12 @@ pub fn merge(plan: &Plan) -> Result<Merged> {
 
     let mut start = Function::new([]);
     let mut names = names::Names::default();
+    let mut consts = remap::Consts::new();
     for (i, inst) in plan.instances.iter().enumerate() {
         let bytes = &plan.modules[inst.module].bytes;
         let mut remap = Remap {
             map: &layout.instances[i],
+            consts: &mut consts,
         };
         copy_instance(&mut s, &mut remap, &layout, bytes, &mut start)
             .with_context(|| format!("merging core instance {i}"))?;
@@ -164,8 +179,14 @@ pub fn merge(plan: &Plan) -> Result<Merged> {
     let mut exports = export(plan, &layout, &mut s.exports)?;
     exports.imports = host_names;
     exports.resource_drops = drop_names;
+    let start = if options.export_start {
+        s.exports.export(START, ExportKind::Func, layout.start_func);
+        None
+    } else {
+        Some(layout.start_func)
+    };
     Ok(Merged {
-        module: assemble(&s, &imports, &layout, &names),
+        module: assemble(&s, &imports, start, &names),
         exports,
     })
 }
@@ -284,7 +305,7 @@ fn resource_machinery(layout: &Layout, s: &mut Sections, names: &mut names::Name
 fn assemble(
     s: &Sections,
     imports: &ImportSection,
-    layout: &Layout,
+    start: Option<u32>,
     names: &names::Names,
 ) -> Vec<u8> {
     let mut module = Module::new();
@@ -293,13 +314,15 @@ fn assemble(
         .section(imports)
         .section(&s.funcs)
         .section(&s.tables)
-        .section(&s.memories)
-        .section(&s.globals)
-        .section(&s.exports)
-        .section(&StartSection {
-            function_index: layout.start_func,
-        })
-        .section(&s.elems);
+        .section(&s.memories);
+    if !s.tags.is_empty() {
+        module.section(&s.tags);
+    }
+    module.section(&s.globals).section(&s.exports);
+    if let Some(function_index) = start {
+        module.section(&StartSection { function_index });
+    }
+    module.section(&s.elems);
     if s.data_count > 0 {
         module.section(&DataCountSection {
             count: s.data_count,
@@ -330,6 +353,7 @@ fn copy_instance(
             Payload::FunctionSection(r) => remap.parse_function_section(&mut s.funcs, r)?,
             Payload::TableSection(r) => remap.parse_table_section(&mut s.tables, r)?,
             Payload::MemorySection(r) => remap.parse_memory_section(&mut s.memories, r)?,
+            Payload::TagSection(r) => remap.parse_tag_section(&mut s.tags, r)?,
             Payload::GlobalSection(r) => remap.parse_global_section(&mut s.globals, r)?,
             Payload::StartSection { func, .. } => start_func = Some(remap.function_index(func)?),
             Payload::CodeSectionEntry(body) if remap.map.transfer_imports.is_empty() => {

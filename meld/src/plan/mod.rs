@@ -26,6 +26,9 @@ pub struct Plan {
     pub instances: Vec<Instantiation>,
     /// The number of component instances (each owns one flags global).
     pub component_instances: u32,
+    /// Whether the input uses exception handling (tags, `throw`,
+    /// `try_table`): the output is then validated with that feature on.
+    pub exceptions: bool,
     /// Functions the runtime must provide, by index ([`Def::Intrinsic`]).
     pub intrinsics: Vec<Intrinsic>,
     /// Linear memories named by canonical options, by index.
@@ -154,6 +157,8 @@ pub enum ItemKind {
     Memory,
     /// A global.
     Global,
+    /// An exception tag.
+    Tag,
 }
 
 /// Where a core item comes from.

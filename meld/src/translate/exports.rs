@@ -91,7 +91,17 @@ fn root_export(
             plan.resource_exports.push((name, table));
         }
         Export::Type(other) => {
-            bail!("export `{name}` is a type of kind {other:?}, not supported yet")
+            let kind = match other {
+                TypeDef::Component(_) => "a component type",
+                TypeDef::ComponentInstance(_) => "an instance type",
+                TypeDef::ComponentFunc(_) => "a function type",
+                TypeDef::Module(_) => "a core module type",
+                TypeDef::CoreFunc(_) => "a core function type",
+                _ => "a type of this kind",
+            };
+            bail!(
+                "export `{name}` is {kind}: type exports other than value and resource types are not supported yet"
+            )
         }
     }
     Ok(())

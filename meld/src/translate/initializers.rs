@@ -95,7 +95,7 @@ pub(super) fn def(def: &CoreDef) -> Result<Def> {
                 EntityIndex::Table(i) => (ItemKind::Table, i.as_u32()),
                 EntityIndex::Memory(i) => (ItemKind::Memory, i.as_u32()),
                 EntityIndex::Global(i) => (ItemKind::Global, i.as_u32()),
-                EntityIndex::Tag(_) => bail!("exception tags are not supported yet"),
+                EntityIndex::Tag(i) => (ItemKind::Tag, i.as_u32()),
             };
             Def::Export {
                 instance: export.instance.as_u32() as usize,

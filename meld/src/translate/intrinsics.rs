@@ -43,7 +43,8 @@ pub(super) fn trampolines(
                     [] => (None, import_name.clone()),
                     [name] => (Some(import_name.clone()), name.clone()),
                     _ => bail!(
-                        "host import `{import_name}` {path:?} is nested too deep (not supported yet)"
+                        "host import `{import_name}`, item `{}`: an import nested more than one instance deep (not supported yet)",
+                        path.join(".")
                     ),
                 };
                 let what = format!("host import `{}`", path.last().unwrap_or(import_name));

@@ -23,7 +23,7 @@
 //! exported instances, type exports other than value types and resources.
 
 use crate::plan::{self, Plan};
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::Result;
 use wasmtime_environ::component::{ComponentTypesBuilder, Translator};
 use wasmtime_environ::{ScopeVec, Tunables};
 
@@ -33,33 +33,27 @@ mod intrinsics;
 pub mod resources;
 mod types;
 
-/// Validates and flattens `component` into a [`Plan`].
-pub fn translate(component: &[u8]) -> Result<Plan> {
-    if !wasmparser::Parser::is_component(component) {
-        let what = if wasmparser::Parser::is_core_wasm(component) {
-            "a core module"
-        } else {
-            "not WebAssembly"
-        };
-        bail!("the input is not a component ({what})");
-    }
+/// Flattens `component`, valid with exception handling as
+/// `exceptions` says ([`crate::validate::input`]), into a [`Plan`].
+pub fn translate(component: &[u8], exceptions: bool) -> Result<Plan> {
     let tunables = Tunables {
         concurrency_support: false,
         ..Tunables::default_host()
     };
-    let mut validator = wasmparser::Validator::new_with_features(crate::encode::features());
+    let features = crate::encode::features_with(exceptions);
+    let mut validator = wasmparser::Validator::new_with_features(features);
     let mut types = ComponentTypesBuilder::new(&validator);
     let scope = ScopeVec::new();
     let (translation, modules) = Translator::new(&tunables, &mut validator, &mut types, &scope)
         .translate(component)
-        .map_err(|e| anyhow!("{e}"))
-        .context("the input is not a valid component")?;
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let component = &translation.component;
     let num_resource_tables = types.num_resource_tables();
     let (types, _) = types.finish(component);
 
     let mut plan = Plan {
         component_instances: component.num_runtime_component_instances,
+        exceptions,
         ..Plan::default()
     };
     for (_, module) in modules.iter() {

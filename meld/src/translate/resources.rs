@@ -68,7 +68,8 @@ pub fn host_resources(plan: &mut Plan, component: &Component) -> Result<()> {
             [] => (None, import_name.clone()),
             [name] => (Some(import_name.clone()), name.clone()),
             _ => bail!(
-                "host resource `{import_name}` {path:?} is nested too deep (not supported yet)"
+                "host resource `{import_name}`, item `{}`: an import nested more than one instance deep (not supported yet)",
+                path.join(".")
             ),
         };
         let r = plan.resources.len();
@@ -89,7 +90,9 @@ pub fn host_resources(plan: &mut Plan, component: &Component) -> Result<()> {
 }
 
 /// Marks the table types something uses: intrinsics, the adapters'
-/// transfers, and handles at the top level of root exports.
+/// transfers, handles at the top level of root exports, and exported
+/// resource types (the wrapper defines them with the destructor the
+/// boundary exports, whether or not a function passes their handles).
 pub fn mark_used(plan: &mut Plan) -> Result<()> {
     let mut used = Vec::new();
     for intrinsic in &plan.intrinsics {
@@ -115,6 +118,7 @@ pub fn mark_used(plan: &mut Plan) -> Result<()> {
             }
         }
     }
+    used.extend(plan.resource_exports.iter().map(|(_, t)| *t));
     for t in used {
         match plan.resource_tables.get_mut(t) {
             Some(Some(table)) => table.used = true,

@@ -6,7 +6,9 @@
 //! `call_indirect` trampoline per import through a table; the fused module is
 //! instantiated against the trampolines; the host functions are lowered with
 //! the fused instance's memories and reallocs; a fix-up module fills the
-//! table. A start function that calls a host import therefore traps.
+//! table and then, from its own start function, runs the fused module's
+//! instantiation-time work (exported as [`crate::merge::START`]), which may
+//! call host imports through the table.
 //!
 //! The host's `resource.drop`s of resources imported from the host are
 //! satisfied the same way, with `canon resource.drop` of the re-imported
@@ -47,7 +49,16 @@ pub fn instantiate(
     let needs: Vec<Need> = needed.iter().map(|n| n.what).collect();
     let funcs = host::import(b, types, plan, &needs)?;
     if needed.is_empty() {
-        return Ok(b.core_instantiate(Some("fused"), module, []));
+        let fused = b.core_instantiate(Some("fused"), module, []);
+        let start = b.core_alias_export(None, fused, crate::merge::START, ExportKind::Func);
+        let args = b.core_instantiate_exports(None, [("start", ExportKind::Func, start)]);
+        let fixup_module = b.core_module(Some("fixup"), &fixup(&[])?);
+        b.core_instantiate(
+            Some("fixup"),
+            fixup_module,
+            [("", ModuleArg::Instance(args))],
+        );
+        return Ok(fused);
     }
 
     let shim_module = b.core_module(Some("shim"), &shim(&needed)?);
@@ -86,6 +97,8 @@ pub fn instantiate(
         };
         fixup_args.push((i.to_string(), ExportKind::Func, core));
     }
+    let start = b.core_alias_export(None, fused, crate::merge::START, ExportKind::Func);
+    fixup_args.push(("start".to_string(), ExportKind::Func, start));
     let fixup_module = b.core_module(Some("fixup"), &fixup(&needed)?);
     let fixup_instance = b.core_instantiate_exports(
         None,
@@ -199,36 +212,48 @@ fn shim(needed: &[Needed]) -> Result<Module> {
     Ok(module)
 }
 
-/// The fix-up: imports the table and the lowered functions and fills the
-/// table with them.
+/// The fix-up: imports the table (when there are imports to link), the
+/// lowered functions and the fused module's start function; fills the table
+/// with the lowered functions and then calls the start function from its
+/// own start function.
 fn fixup(needed: &[Needed]) -> Result<Module> {
     let mut types = TypeSection::new();
     let mut imports = ImportSection::new();
     let n = needed.len() as u64;
-    imports.import(
-        "",
-        "$imports",
-        EntityType::Table(TableType {
-            element_type: RefType::FUNCREF,
-            minimum: n,
-            maximum: Some(n),
-            table64: false,
-            shared: false,
-        }),
-    );
+    if n > 0 {
+        imports.import(
+            "",
+            "$imports",
+            EntityType::Table(TableType {
+                element_type: RefType::FUNCREF,
+                minimum: n,
+                maximum: Some(n),
+                table64: false,
+                shared: false,
+            }),
+        );
+    }
     for (i, need) in needed.iter().enumerate() {
         func_type(&mut types, &need.core_ty)?;
         imports.import("", &i.to_string(), EntityType::Function(i as u32));
     }
-    let mut elems = ElementSection::new();
-    let funcs: Vec<u32> = (0..needed.len() as u32).collect();
-    elems.active(
-        Some(0),
-        &wasm_encoder::ConstExpr::i32_const(0),
-        Elements::Functions(funcs.into()),
-    );
+    types.ty().function([], []);
+    imports.import("", "start", EntityType::Function(needed.len() as u32));
     let mut module = Module::new();
-    module.section(&types).section(&imports).section(&elems);
+    module.section(&types).section(&imports);
+    module.section(&wasm_encoder::StartSection {
+        function_index: needed.len() as u32,
+    });
+    if n > 0 {
+        let mut elems = ElementSection::new();
+        let funcs: Vec<u32> = (0..needed.len() as u32).collect();
+        elems.active(
+            Some(0),
+            &wasm_encoder::ConstExpr::i32_const(0),
+            Elements::Functions(funcs.into()),
+        );
+        module.section(&elems);
+    }
     Ok(module)
 }
 

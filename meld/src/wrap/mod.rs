@@ -105,5 +105,5 @@ pub fn wrap(plan: &Plan, exports: &CoreExports, core: &[u8]) -> Result<Vec<u8>> 
         let f = lifter.lift(&mut b, &mut types, export, core_name)?;
         b.export(&export.name.name, ComponentExportKind::Func, f, None);
     }
-    encode::validate_component(b.finish())
+    encode::validate_component(b.finish(), plan.exceptions)
 }

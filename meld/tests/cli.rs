@@ -1,0 +1,113 @@
+//! The `meld` command line as a user meets it: exit codes (0, 1 for the
+//! input, 2 for usage), outputs written atomically (a failed run leaves an
+//! existing output untouched), `-` for stdin and stdout, and `--help`
+//! documenting the exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn meld(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_meld"))
+        .args(args)
+        .output()
+        .expect("running meld")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures")
+        .join(name)
+}
+
+fn temp(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("meld-cli-{}-{name}", std::process::id()))
+}
+
+#[test]
+fn fuses_a_fixture_and_overwrites_the_output() {
+    let out = temp("ok.wasm");
+    std::fs::write(&out, b"old").unwrap();
+    let input = fixture("scalars.wasm");
+    let run = meld(&["fuse", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(wasmparser::Parser::is_core_wasm(&bytes));
+    std::fs::remove_file(&out).unwrap();
+}
+
+#[test]
+fn a_failed_run_leaves_the_existing_output_untouched() {
+    let input = temp("bad.wat");
+    std::fs::write(&input, "(module)").unwrap();
+    let out = temp("kept.wasm");
+    std::fs::write(&out, b"previous contents").unwrap();
+    let run = meld(&["fuse", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.starts_with("error: invalid component:"), "{stderr}");
+    assert_eq!(std::fs::read(&out).unwrap(), b"previous contents");
+    let leftovers: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("kept.wasm.meld-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    std::fs::remove_file(&out).unwrap();
+    std::fs::remove_file(&input).unwrap();
+}
+
+#[test]
+fn an_unwritable_output_is_an_input_output_error() {
+    let input = fixture("scalars.wasm");
+    let run = meld(&[
+        "fuse",
+        input.to_str().unwrap(),
+        "-o",
+        "/nonexistent-dir/x.wasm",
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.starts_with("error: writing /nonexistent-dir/x.wasm"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    assert_eq!(meld(&["fuse"]).status.code(), Some(2));
+    assert_eq!(meld(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let run = meld(&["--help"]);
+    let help = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        help.contains("Exit codes: 0 success; 1 a problem with the input"),
+        "{help}"
+    );
+    assert!(help.contains("3 an internal error"), "{help}");
+}
+
+#[test]
+fn stdin_to_stdout() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_meld"))
+        .args(["fuse", "--component", "-", "-o", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = std::fs::read(fixture("strings.wasm")).unwrap();
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let run = child.wait_with_output().unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    assert!(wasmparser::Parser::is_component(&run.stdout));
+}

@@ -1,0 +1,3 @@
+(component
+  (type $t (func (param "x" u32)))
+  (export "t" (type $t)))

@@ -1,0 +1,1 @@
+(component (core module $m (func (export "f")) 
