@@ -131,7 +131,7 @@ impl Fuser {
         let merged = merge::merge(&plan, &options).map_err(|e| stage(input, e))?;
         let core = encode::validate_core(merged.module, exceptions).map_err(|e| stage(input, e))?;
         let bytes = if self.component {
-            wrap::wrap(&plan, &merged.exports, &core).map_err(|e| stage(input, e))?
+            wrap::wrap(input, &plan, &merged.exports, &core).map_err(|e| stage(input, e))?
         } else {
             core
         };

@@ -4,7 +4,9 @@
 //! command); both forms must show the same (stdout, exit code, the files
 //! written into the oracle's preopened directory), and the composed one what
 //! [`EXPECTED`] says; the core-module output must validate; fusing twice must
-//! give identical bytes. A missing fixture fails its test.
+//! give identical bytes; the fused component's WIT (decoded by wit-component)
+//! must be the input's. A fused WASI command must work as the socket of
+//! `wac plug` (wac-graph). A missing fixture fails its test.
 
 use anyhow::{Context, Result, ensure};
 use fixtures::oracle::{Observed, Oracle};
@@ -148,6 +150,9 @@ fn main() {
         trials.push(Trial::test(format!("deterministic::{case}"), move || {
             check(deterministic(case))
         }));
+        trials.push(Trial::test(format!("same_wit::{case}"), move || {
+            check(same_wit(case))
+        }));
         if case.starts_with("resource") {
             trials.push(Trial::test(
                 format!("inspect_resources::{case}"),
@@ -155,6 +160,9 @@ fn main() {
             ));
         }
     }
+    trials.push(Trial::test("socket_of_wac_plug::c_command", || {
+        check(socket_of_wac_plug("c_command"))
+    }));
     libtest_mimic::run(&args, trials).exit();
 }
 
@@ -237,6 +245,95 @@ fn inspect_resources(case: &str) -> Result<()> {
     ensure!(
         text.contains("opaque reps:"),
         "the printed plan lacks resources:\n{text}"
+    );
+    Ok(())
+}
+
+/// The WIT of `component` as wit-component decodes it: the root world and
+/// every package it refers to, printed.
+fn wit(component: &[u8]) -> Result<String> {
+    let decoded = wit_component::decode(component)?;
+    let resolve = decoded.resolve();
+    let others: Vec<_> = (resolve.packages.iter())
+        .map(|(id, _)| id)
+        .filter(|id| *id != decoded.package())
+        .collect();
+    let mut printer = wit_component::WitPrinter::default();
+    printer.print(resolve, decoded.package(), &others)?;
+    Ok(printer.output.to_string())
+}
+
+/// The fused component describes its imports and exports with the input's
+/// WIT: the same interfaces in the same order, type names, aliases and
+/// `use`s.
+fn same_wit(case: &str) -> Result<()> {
+    let input = input(case)?;
+    let fused = meld::Fuser::new().component(true).fuse(&input)?;
+    let (want, got) = (wit(&input)?, wit(&fused.bytes)?);
+    if want != got {
+        let diff: Vec<_> = (want.lines().zip(got.lines()))
+            .filter(|(a, b)| a != b)
+            .take(5)
+            .map(|(a, b)| format!("  input: {a}\n  fused: {b}"))
+            .collect();
+        anyhow::bail!(
+            "the fused component's WIT differs from the input's; first differing lines:\n{}",
+            diff.join("\n")
+        );
+    }
+    Ok(())
+}
+
+/// `wac plug` (wac-graph's `plug`) of `socket` with `tests/plug/wall-clock.wat`
+/// (which `wasi:filesystem/types` depends on through `use ... {datetime}`).
+fn plug_wall_clock(socket: Vec<u8>) -> Result<Vec<u8>> {
+    use wac_graph::{CompositionGraph, EncodeOptions, types::Package};
+    let plug = wat::parse_file(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/plug/wall-clock.wat"
+    ))?;
+    let mut graph = CompositionGraph::new();
+    let socket = Package::from_bytes("test:socket", None, socket, graph.types_mut())?;
+    let socket = graph.register_package(socket)?;
+    let plug = Package::from_bytes("test:plug", None, plug, graph.types_mut())?;
+    let plug = graph.register_package(plug)?;
+    wac_graph::plug(&mut graph, vec![plug], socket)?;
+    Ok(graph.encode(EncodeOptions::default())?)
+}
+
+/// A fused WASI command is a socket `wac plug` accepts, and the plugged
+/// composition runs like the plugged input (and like [`EXPECTED`]).
+fn socket_of_wac_plug(case: &str) -> Result<()> {
+    let input = input(case)?;
+    let fused = meld::Fuser::new().component(true).fuse(&input)?;
+    let oracle = Oracle::new()?;
+    let plugged_input = plug_wall_clock(input).context("plugging the input")?;
+    let plugged_fused = plug_wall_clock(fused.bytes).context("plugging the fused component")?;
+    // What stays imported of the clock is its `datetime` type, which
+    // `wasi:filesystem/types` uses; its functions come from the plug.
+    let (plugged_wit, want_wit) = (wit(&plugged_fused)?, wit(&plugged_input)?);
+    ensure!(
+        !want_wit.contains("now: func"),
+        "the plug did not replace the input's wall clock:\n{want_wit}"
+    );
+    ensure!(
+        plugged_wit == want_wit,
+        "the plugged fused component's WIT\n{plugged_wit}\ndiffers from the plugged input's\n{want_wit}"
+    );
+    let want = expected(case);
+    let composed = oracle
+        .observe(&plugged_input)
+        .context("running the plugged input")?;
+    ensure!(
+        composed == want,
+        "the plugged input showed\n  {composed}\nexpected\n  {want}"
+    );
+    let observed = oracle
+        .observe(&plugged_fused)
+        .context("running the plugged fused component")?;
+    ensure!(
+        observed == composed,
+        "the plugged fused component showed\n  {observed}\nthe plugged input\n  {composed}"
     );
     Ok(())
 }

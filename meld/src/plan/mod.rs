@@ -53,6 +53,11 @@ pub struct Plan {
     /// input's order; what they contain is in `exports`, `type_exports` and
     /// `resource_exports` under [`ExportName::instance`].
     pub instance_exports: Vec<String>,
+    /// Root exports of component and instance types (what a WIT package
+    /// encoded as a component exports): they carry no behaviour, and the
+    /// `--component` output re-exports them from the input's own type
+    /// declarations ([`crate::wrap`]).
+    pub type_only_exports: Vec<String>,
     /// Host functions the composition imports, one per lowering.
     pub host_imports: Vec<HostImport>,
     /// Resource types, by index ([`ResourceTable::resource`]): those defined

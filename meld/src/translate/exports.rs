@@ -90,6 +90,11 @@ fn root_export(
                 .with_context(|| format!("resource export `{name}`"))?;
             plan.resource_exports.push((name, table));
         }
+        Export::Type(TypeDef::Component(_) | TypeDef::ComponentInstance(_))
+            if name.instance.is_none() =>
+        {
+            plan.type_only_exports.push(name.name);
+        }
         Export::Type(other) => {
             let kind = match other {
                 TypeDef::Component(_) => "a component type",

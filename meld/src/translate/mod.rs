@@ -20,7 +20,9 @@
 //! nested deeper than one instance, imported core modules, everything async
 //! (tasks, streams, futures, error-context), threads, GC-typed options,
 //! memory64 transcoding, exported core modules, instances exported inside
-//! exported instances, type exports other than value types and resources.
+//! exported instances, exported function types. Root exports of
+//! component and instance types are collected into
+//! [`Plan::type_only_exports`] for the `--component` output to carry.
 
 use crate::plan::{self, Plan};
 use anyhow::Result;

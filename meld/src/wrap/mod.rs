@@ -28,6 +28,7 @@ mod lift;
 mod options;
 pub mod resources;
 mod saved;
+mod shell;
 pub mod shim;
 mod types;
 
@@ -40,9 +41,26 @@ use crate::plan::{ExportName, Plan};
 use anyhow::{Context, Result};
 use wasm_encoder::{ComponentBuilder, ComponentExportKind};
 
-/// Wraps the fused `core` module in a component exporting `plan`'s root
-/// exports, and validates it.
-pub fn wrap(plan: &Plan, exports: &CoreExports, core: &[u8]) -> Result<Vec<u8>> {
+/// Wraps the fused `core` module in a component that imports what `input`
+/// imports, declared as `input` declares it ([`shell`]), and exports
+/// `plan`'s root exports; validates it.
+pub fn wrap(input: &[u8], plan: &Plan, exports: &CoreExports, core: &[u8]) -> Result<Vec<u8>> {
+    let inner = wrapper(plan, exports, core)?;
+    let outer = shell::shell(input, plan, inner.clone())?;
+    match encode::validate_component(outer, plan.exceptions) {
+        Ok(outer) => Ok(outer),
+        // Re-exporting the wrapper's root resource types (and types naming
+        // them) through an alias is not valid yet (see [`shell`]): such
+        // inputs keep the wrapper's own import types.
+        Err(_) if plan.type_only_exports.is_empty() => {
+            encode::validate_component(inner, plan.exceptions)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The component around `core` whose imports are typed from the plan.
+fn wrapper(plan: &Plan, exports: &CoreExports, core: &[u8]) -> Result<Vec<u8>> {
     resources::check(plan)?;
     let core_types = export_types(core)?;
     let mut b = ComponentBuilder::default();
@@ -105,5 +123,5 @@ pub fn wrap(plan: &Plan, exports: &CoreExports, core: &[u8]) -> Result<Vec<u8>> 
         let f = lifter.lift(&mut b, &mut types, export, core_name)?;
         b.export(&export.name.name, ComponentExportKind::Func, f, None);
     }
-    encode::validate_component(b.finish(), plan.exceptions)
+    Ok(b.finish())
 }
