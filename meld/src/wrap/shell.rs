@@ -35,10 +35,7 @@ use crate::plan::Plan;
 use anyhow::{Context, Result, bail};
 use std::collections::HashMap;
 use wasm_encoder::{Component, ComponentExportKind, ComponentInstanceSection, RawSection};
-use wasmparser::{
-    ComponentAlias, ComponentExternalKind, ComponentOuterAliasKind, ComponentTypeRef, Parser,
-    Payload,
-};
+use wasmparser::{ComponentAlias, ComponentExternalKind, ComponentOuterAliasKind, Parser, Payload};
 
 /// The sections of the input that declare its imports, and what they
 /// define.
@@ -135,18 +132,8 @@ fn imports(input: &[u8]) -> Result<Imports<'_>> {
                 }
                 for import in s.clone() {
                     let import = import?;
-                    let kind = match import.ty {
-                        ComponentTypeRef::Module(_) => ComponentExternalKind::Module,
-                        ComponentTypeRef::Func(_) => ComponentExternalKind::Func,
-                        ComponentTypeRef::Value(_) => ComponentExternalKind::Value,
-                        ComponentTypeRef::Type(_) => ComponentExternalKind::Type,
-                        ComponentTypeRef::Instance(_) => ComponentExternalKind::Instance,
-                        ComponentTypeRef::Component(_) => ComponentExternalKind::Component,
-                    };
-                    let space = match kind {
-                        ComponentExternalKind::Module => Space::CoreModule,
-                        kind => space(kind),
-                    };
+                    let kind = import.ty.kind();
+                    let space = space(kind);
                     let index = out.push(space);
                     out.items
                         .insert(import.name.name.to_string(), (kind, index));
@@ -180,10 +167,7 @@ fn imports(input: &[u8]) -> Result<Imports<'_>> {
 /// The index space an alias adds to.
 fn alias_space(alias: &ComponentAlias<'_>) -> Space {
     match alias {
-        ComponentAlias::InstanceExport { kind, .. } => match kind {
-            ComponentExternalKind::Module => Space::CoreModule,
-            kind => space(*kind),
-        },
+        ComponentAlias::InstanceExport { kind, .. } => space(*kind),
         ComponentAlias::CoreInstanceExport { .. } => Space::CoreOther,
         ComponentAlias::Outer { kind, .. } => match kind {
             ComponentOuterAliasKind::CoreModule => Space::CoreModule,
@@ -206,12 +190,7 @@ fn interface(inner: &[u8]) -> Result<[Vec<(String, ComponentExternalKind)>; 2]> 
             Payload::ComponentImportSection(s) if depth == 1 => {
                 for import in s {
                     let import = import?;
-                    let kind = match import.ty {
-                        ComponentTypeRef::Func(_) => ComponentExternalKind::Func,
-                        ComponentTypeRef::Type(_) => ComponentExternalKind::Type,
-                        ComponentTypeRef::Instance(_) => ComponentExternalKind::Instance,
-                        other => bail!("the wrapper imports {other:?}"),
-                    };
+                    let kind = import.ty.kind();
                     out[0].push((import.name.name.to_string(), kind));
                 }
             }
