@@ -85,6 +85,7 @@ pub use error::Error;
 #[derive(Debug, Clone, Default)]
 pub struct Fuser {
     component: bool,
+    debug_info: merge::DebugInfo,
 }
 
 /// The result of [`Fuser::fuse`].
@@ -120,6 +121,14 @@ impl Fuser {
         self
     }
 
+    /// Whether the input's DWARF is carried into the output
+    /// ([`merge::DebugInfo::Keep`], the default) or dropped. Names and
+    /// producers are kept either way.
+    pub fn debug_info(&mut self, debug_info: merge::DebugInfo) -> &mut Self {
+        self.debug_info = debug_info;
+        self
+    }
+
     /// Fuses `input` (a component binary). The input is validated first
     /// ([`validate::input`]), the output before it is returned.
     pub fn fuse(&self, input: &[u8]) -> Result<Fused, Error> {
@@ -127,6 +136,7 @@ impl Fuser {
         let plan = translate::translate(input, exceptions).map_err(|e| stage(input, e))?;
         let options = merge::Options {
             export_start: self.component,
+            debug_info: self.debug_info,
         };
         let merged = merge::merge(&plan, &options).map_err(|e| stage(input, e))?;
         let core = encode::validate_core(merged.module, exceptions).map_err(|e| stage(input, e))?;

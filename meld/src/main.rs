@@ -25,6 +25,15 @@ struct Cli {
     command: Command,
 }
 
+/// `--debug-info`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DebugInfo {
+    /// Carry DWARF, its code addresses rewritten.
+    Keep,
+    /// Drop DWARF.
+    Strip,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Fuse a component into one core module (or, with --component, a
@@ -39,6 +48,11 @@ enum Command {
         /// input's root exports.
         #[arg(long)]
         component: bool,
+        /// What to do with the input's DWARF: `keep` carries every core
+        /// module's `.debug_*` sections with code addresses rewritten;
+        /// `strip` drops them. Names and producers are kept either way.
+        #[arg(long, value_enum, default_value_t = DebugInfo::Keep)]
+        debug_info: DebugInfo,
     },
     /// Print the flattened plan of a component.
     Inspect {
@@ -82,10 +96,18 @@ fn run(cli: Cli) -> Result<()> {
             input,
             output,
             component,
+            debug_info,
         } => {
             let start = Instant::now();
             let bytes = read(&input)?;
-            let fused = meld::Fuser::new().component(component).fuse(&bytes)?;
+            let debug_info = match debug_info {
+                DebugInfo::Keep => meld::merge::DebugInfo::Keep,
+                DebugInfo::Strip => meld::merge::DebugInfo::Strip,
+            };
+            let fused = meld::Fuser::new()
+                .component(component)
+                .debug_info(debug_info)
+                .fuse(&bytes)?;
             write(&output, &fused.bytes)?;
             let s = fused.stats;
             eprintln!(

@@ -47,6 +47,8 @@ pub struct ModuleInfo {
     pub data: u32,
     /// Element segments.
     pub elems: u32,
+    /// Whether the module has DWARF (a `.debug_info` custom section).
+    pub dwarf: bool,
 }
 
 impl ModuleInfo {
@@ -82,6 +84,7 @@ impl ModuleInfo {
                 Payload::DataSection(s) => info.data = s.count(),
                 Payload::ElementSection(s) => info.elems = s.count(),
                 Payload::TagSection(s) => info.tags = s.count(),
+                Payload::CustomSection(c) if c.name() == ".debug_info" => info.dwarf = true,
                 _ => {}
             }
         }

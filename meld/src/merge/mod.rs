@@ -17,26 +17,31 @@
 //! host import passing handles is called through a converting function
 //! ([`runtime::resources::host_call`]).
 //!
-//! Function names are kept (the `names` module); other custom sections (producers,
-//! debug info) are dropped.
+//! Custom sections: names are kept for every index space ([`names`]),
+//! producers merged ([`producers`]), and, with [`DebugInfo::Keep`], every
+//! instance's DWARF carried with its code addresses rewritten ([`dwarf`],
+//! through the per-instruction map [`addrs`] records while copying). Other
+//! custom sections are dropped.
 
+mod addrs;
+mod copy;
+mod dwarf;
 pub mod layout;
 mod names;
+mod producers;
 mod remap;
 
 use crate::plan::{Intrinsic, ItemKind, Plan};
 use crate::runtime;
-use crate::transfers;
 use anyhow::{Context, Result};
+use copy::Sections;
 use layout::Layout;
 use remap::Remap;
 use wasm_encoder::reencode::Reencode;
 use wasm_encoder::{
-    CodeSection, DataCountSection, DataSection, ElementSection, Elements, EntityType, ExportKind,
-    ExportSection, Function, FunctionSection, GlobalSection, ImportSection, Instruction,
-    MemorySection, Module, StartSection, TableSection, TagSection, TypeSection,
+    DataCountSection, EntityType, ExportKind, ExportSection, Function, ImportSection, Instruction,
+    Module, StartSection,
 };
-use wasmparser::{DataKind, ElementKind, Payload};
 
 /// The fused module (not yet validated) and the names of what it exports.
 #[derive(Debug, Clone)]
@@ -100,21 +105,6 @@ fn host_import_name(plan: &Plan, h: usize, taken: &[Option<(String, String)>]) -
     (module, name)
 }
 
-#[derive(Default)]
-struct Sections {
-    types: TypeSection,
-    funcs: FunctionSection,
-    tables: TableSection,
-    memories: MemorySection,
-    tags: TagSection,
-    globals: GlobalSection,
-    exports: ExportSection,
-    elems: ElementSection,
-    code: CodeSection,
-    data: DataSection,
-    data_count: u32,
-}
-
 /// How to merge.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
@@ -122,6 +112,19 @@ pub struct Options {
     /// start section, for a wrapper that must finish linking the module's
     /// imports before instantiation-time code runs (it may call them).
     pub export_start: bool,
+    /// Whether DWARF is carried into the fused module.
+    pub debug_info: DebugInfo,
+}
+
+/// What happens to the input's DWARF (`--debug-info`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DebugInfo {
+    /// Every core instance's DWARF, its code addresses rewritten (the
+    /// default).
+    #[default]
+    Keep,
+    /// No DWARF; names and producers are still kept.
+    Strip,
 }
 
 /// The export name of the start function under [`Options::export_start`].
@@ -149,21 +152,28 @@ pub fn merge(plan: &Plan, options: &Options) -> Result<Merged> {
 
     let mut start = Function::new([]);
     let mut names = names::Names::default();
+    let mut producers = producers::Producers::default();
     let mut consts = remap::Consts::new();
+    let mut customs = Vec::with_capacity(plan.instances.len());
     for (i, inst) in plan.instances.iter().enumerate() {
         let bytes = &plan.modules[inst.module].bytes;
         let mut remap = Remap {
             map: &layout.instances[i],
             consts: &mut consts,
         };
-        copy_instance(&mut s, &mut remap, &layout, bytes, &mut start)
-            .with_context(|| format!("merging core instance {i}"))?;
         let info = &layout.modules[inst.module];
-        names.module(
-            bytes,
-            &layout.instances[i].funcs,
-            info.imported(ItemKind::Func),
-        )?;
+        let keep = options.debug_info == DebugInfo::Keep && info.dwarf;
+        let custom = copy::instance(&mut s, &mut remap, &layout, bytes, &mut start, keep)
+            .with_context(|| format!("merging core instance {i}"))?;
+        let target = names::Target {
+            map: &layout.instances[i],
+            info,
+        };
+        names.instance(custom.names, &target, inst.component_instance, i);
+        if let Some(data) = custom.producers {
+            producers.add(data);
+        }
+        customs.push(custom);
     }
     for (k, intrinsic) in layout.intrinsics.iter().enumerate() {
         if let Some((index, _)) = intrinsic {
@@ -185,10 +195,35 @@ pub fn merge(plan: &Plan, options: &Options) -> Result<Merged> {
     } else {
         Some(layout.start_func)
     };
+    let base = addrs::leb_len(s.code.len());
+    let instances: Vec<dwarf::Instance> = customs
+        .iter_mut()
+        .filter(|c| !c.code.is_empty())
+        .map(|c| {
+            c.code.set_base(base);
+            dwarf::Instance {
+                sections: std::mem::take(&mut c.dwarf),
+                code: &c.code,
+            }
+        })
+        .collect();
+    let debug = dwarf::merge(&instances)?;
+    let customs = Custom {
+        names: &names,
+        producers,
+        debug,
+    };
     Ok(Merged {
-        module: assemble(&s, &imports, start, &names),
+        module: assemble(&s, &imports, start, customs),
         exports,
     })
+}
+
+/// The custom sections of the fused module.
+struct Custom<'a> {
+    names: &'a names::Names,
+    producers: producers::Producers,
+    debug: Vec<(&'static str, Vec<u8>)>,
 }
 
 /// Host-import and host-resource-drop import names, per plan entry.
@@ -302,12 +337,7 @@ fn resource_machinery(layout: &Layout, s: &mut Sections, names: &mut names::Name
 }
 
 /// The module's bytes, its sections in the order wasm requires.
-fn assemble(
-    s: &Sections,
-    imports: &ImportSection,
-    start: Option<u32>,
-    names: &names::Names,
-) -> Vec<u8> {
+fn assemble(s: &Sections, imports: &ImportSection, start: Option<u32>, custom: Custom) -> Vec<u8> {
     let mut module = Module::new();
     module
         .section(&s.types)
@@ -331,116 +361,15 @@ fn assemble(
     module
         .section(&s.code)
         .section(&s.data)
-        .section(&names.section());
+        .section(&custom.names.section())
+        .section(&custom.producers.section());
+    for (name, data) in &custom.debug {
+        module.section(&wasm_encoder::CustomSection {
+            name: (*name).into(),
+            data: data.as_slice().into(),
+        });
+    }
     module.finish()
-}
-
-/// Copies one instance's definitions into `s` and appends its
-/// instantiation-time work to `start`.
-fn copy_instance(
-    s: &mut Sections,
-    remap: &mut Remap,
-    layout: &Layout,
-    bytes: &[u8],
-    start: &mut Function,
-) -> Result<()> {
-    let mut start_func = None;
-    let mut elem_index = remap.map.elem_base;
-    let mut data_index = remap.map.data_base;
-    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
-        match payload? {
-            Payload::TypeSection(r) => remap.parse_type_section(&mut s.types, r)?,
-            Payload::FunctionSection(r) => remap.parse_function_section(&mut s.funcs, r)?,
-            Payload::TableSection(r) => remap.parse_table_section(&mut s.tables, r)?,
-            Payload::MemorySection(r) => remap.parse_memory_section(&mut s.memories, r)?,
-            Payload::TagSection(r) => remap.parse_tag_section(&mut s.tags, r)?,
-            Payload::GlobalSection(r) => remap.parse_global_section(&mut s.globals, r)?,
-            Payload::StartSection { func, .. } => start_func = Some(remap.function_index(func)?),
-            Payload::CodeSectionEntry(body) if remap.map.transfer_imports.is_empty() => {
-                remap.parse_function_body(&mut s.code, body)?
-            }
-            Payload::CodeSectionEntry(body) => {
-                let mut f = remap.new_function_with_parsed_locals(&body)?;
-                for op in transfers::ops(&body, &remap.map.transfer_imports)? {
-                    match op {
-                        transfers::Op::Plain(op) => f.instruction(&remap.instruction(op)?),
-                        transfers::Op::Transfer(t) => {
-                            f.instruction(&Instruction::Call(layout.transfer_func(&t)))
-                        }
-                    };
-                }
-                s.code.function(&f);
-            }
-            Payload::ElementSection(r) => {
-                for elem in r {
-                    let elem = elem?;
-                    let count = match &elem.items {
-                        wasmparser::ElementItems::Functions(r) => r.count(),
-                        wasmparser::ElementItems::Expressions(_, r) => r.count(),
-                    };
-                    let items: Elements = remap.element_items(elem.items)?;
-                    match elem.kind {
-                        ElementKind::Passive => s.elems.passive(items),
-                        ElementKind::Declared => s.elems.declared(items),
-                        ElementKind::Active {
-                            table_index,
-                            offset_expr,
-                        } => {
-                            offset(remap, offset_expr, start)?;
-                            start.instruction(&Instruction::I32Const(0));
-                            start.instruction(&Instruction::I32Const(count as i32));
-                            let table = remap.table_index(table_index.unwrap_or(0))?;
-                            start.instruction(&Instruction::TableInit { elem_index, table });
-                            start.instruction(&Instruction::ElemDrop(elem_index));
-                            s.elems.passive(items)
-                        }
-                    };
-                    elem_index += 1;
-                }
-            }
-            Payload::DataSection(r) => {
-                for datum in r {
-                    let datum = datum?;
-                    if let DataKind::Active {
-                        memory_index,
-                        offset_expr,
-                    } = datum.kind
-                    {
-                        offset(remap, offset_expr, start)?;
-                        start.instruction(&Instruction::I32Const(0));
-                        start.instruction(&Instruction::I32Const(datum.data.len() as i32));
-                        let mem = remap.memory_index(memory_index)?;
-                        start.instruction(&Instruction::MemoryInit { mem, data_index });
-                        start.instruction(&Instruction::DataDrop(data_index));
-                    }
-                    s.data.passive(datum.data.iter().copied());
-                    data_index += 1;
-                    s.data_count += 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    // The element section precedes the data section, so `start` now holds
-    // element then data initialisation, the order core instantiation uses;
-    // the start function runs last.
-    if let Some(f) = start_func {
-        start.instruction(&Instruction::Call(f));
-    }
-    Ok(())
-}
-
-/// Emits the operators of a constant offset expression (without its `end`).
-fn offset(remap: &mut Remap, expr: wasmparser::ConstExpr, f: &mut Function) -> Result<()> {
-    let mut reader = expr.get_operators_reader();
-    while !reader.eof() {
-        let op = reader.read()?;
-        if matches!(op, wasmparser::Operator::End) {
-            break;
-        }
-        f.instruction(&remap.instruction(op)?);
-    }
-    Ok(())
 }
 
 /// Exports the root functions and everything canonical options name.

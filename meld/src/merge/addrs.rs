@@ -1,0 +1,153 @@
+//! Where one copied core instance's code went: a map from its module's code
+//! offsets to the fused module's, for rewriting DWARF ([`super::dwarf`]).
+//!
+//! Offsets are what wasm DWARF calls code addresses: byte offsets from the
+//! start of the code section's contents. Re-encoding changes instruction
+//! lengths (a remapped index may need more LEB bytes), so the map keeps a
+//! point per instruction, not just per function. An address between two
+//! points (never produced by a compiler, which only names instruction
+//! starts and function ends) maps to the point below it.
+
+/// One function of the map.
+#[derive(Debug, Clone, Copy)]
+struct Func {
+    /// Old offset of the body's size prefix.
+    old_start: u32,
+    /// Old offset of the body (its locals), after the size prefix.
+    old_body: u32,
+    /// Old offset one past the body.
+    old_end: u32,
+    /// New offsets of the same, relative to the fused code entries (without
+    /// the entry count before them).
+    new_start: u32,
+    new_body: u32,
+    new_end: u32,
+    /// This function's instruction points in [`CodeMap::points`].
+    points: (usize, usize),
+}
+
+/// Old → new code offsets of one instance.
+#[derive(Debug, Clone, Default)]
+pub struct CodeMap {
+    funcs: Vec<Func>,
+    /// (old, new) per instruction start, ascending in both.
+    points: Vec<(u32, u32)>,
+    /// Added to every new offset: the size of the fused code section's entry
+    /// count, known once every function is in.
+    base: u32,
+}
+
+/// Records one function while it is re-encoded.
+pub struct FuncRecorder<'a> {
+    map: &'a mut CodeMap,
+    func: Func,
+}
+
+impl CodeMap {
+    /// Starts recording a function whose body (after its size prefix)
+    /// spans `old` in the module's code section, and whose fused entry
+    /// starts at `new_start` in the fused code entries.
+    pub fn function(&mut self, old: std::ops::Range<u32>, new_start: u32) -> FuncRecorder<'_> {
+        let prefix = leb_len(old.end - old.start);
+        let first = self.points.len();
+        FuncRecorder {
+            func: Func {
+                old_start: old.start - prefix,
+                old_body: old.start,
+                old_end: old.end,
+                new_start,
+                new_body: 0,
+                new_end: 0,
+                points: (first, first),
+            },
+            map: self,
+        }
+    }
+
+    /// Sets the size of the fused code section's entry count.
+    pub fn set_base(&mut self, base: u32) {
+        self.base = base;
+    }
+
+    /// Whether no function was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.funcs.is_empty()
+    }
+
+    /// The new offset of code address `old` as the start of something (an
+    /// instruction, a function, a range); `None` outside every function.
+    pub fn begin(&self, old: u64) -> Option<u64> {
+        let f = self.func(old)?;
+        let old = old as u32;
+        let new = if old == f.old_end {
+            f.new_end
+        } else if old < f.old_body {
+            if old == f.old_start {
+                f.new_start
+            } else {
+                f.new_body
+            }
+        } else {
+            let points = &self.points[f.points.0..f.points.1];
+            match points.partition_point(|(o, _)| *o <= old) {
+                0 => f.new_body,
+                i => {
+                    let (o, n) = points[i - 1];
+                    if o == old { n } else { n.max(f.new_body) }
+                }
+            }
+        };
+        Some(u64::from(new + self.base))
+    }
+
+    /// The new offset of code address `old` as the end (one past) of
+    /// something: a function's end stays its end.
+    pub fn end(&self, old: u64) -> Option<u64> {
+        let i = self.funcs.partition_point(|f| u64::from(f.old_end) < old);
+        match self.funcs.get(i) {
+            Some(f) if u64::from(f.old_end) == old => Some(u64::from(f.new_end + self.base)),
+            _ => self.begin(old),
+        }
+    }
+
+    /// The function whose entry (size prefix to end, inclusive) holds `old`.
+    fn func(&self, old: u64) -> Option<&Func> {
+        let old = u32::try_from(old).ok()?;
+        let i = self.funcs.partition_point(|f| f.old_start <= old);
+        let f = self.funcs.get(i.checked_sub(1)?)?;
+        (old <= f.old_end).then_some(f)
+    }
+}
+
+impl FuncRecorder<'_> {
+    /// Records that the instruction at old offset `old` (relative to the
+    /// module's code section) starts `new` bytes into the new function's
+    /// body (its locals included).
+    pub fn instruction(&mut self, old: u32, new: usize) {
+        self.map.points.push((old, new as u32));
+    }
+
+    /// Finishes the function: its new body is `len` bytes long (its size
+    /// prefix excluded).
+    pub fn finish(mut self, len: usize) {
+        let len = len as u32;
+        self.func.new_body = self.func.new_start + leb_len(len);
+        self.func.new_end = self.func.new_body + len;
+        self.func.points.1 = self.map.points.len();
+        for point in &mut self.map.points[self.func.points.0..] {
+            point.1 += self.func.new_body;
+        }
+        self.map.funcs.push(self.func);
+    }
+}
+
+/// The number of bytes of `n` as an unsigned LEB128.
+pub fn leb_len(n: u32) -> u32 {
+    match n {
+        0..0x80 => 1,
+        0x80..0x4000 => 2,
+        0x4000..0x20_0000 => 3,
+        0x20_0000..0x1000_0000 => 4,
+        _ => 5,
+    }
+}

@@ -1,0 +1,270 @@
+//! DWARF carried into the fused module: every core instance's `.debug_*`
+//! sections, converted with `gimli` into one set of sections whose code
+//! addresses point at the instance's code in the fused module.
+//!
+//! Each instance (a module instantiated twice appears twice) contributes
+//! its own compilation units, their code addresses rewritten through the
+//! instance's [`CodeMap`]: attributes of the address class (`low_pc`,
+//! `high_pc`, `entry_pc`, call sites), `high_pc` given as a length, range
+//! lists, location lists (written as absolute start/end pairs) and line
+//! programs, row by row. Strings, line strings and abbreviations are
+//! shared. Addresses outside every function (the tombstones a linker
+//! leaves for discarded code) are kept as they are. Expressions are copied
+//! unchanged: `DW_OP_addr` names linear memory, whose addresses fusing
+//! keeps.
+//!
+//! Not carried: `.debug_aranges`, `.debug_pubnames`, `.debug_pubtypes` and
+//! `.debug_names` (lookup accelerators that consumers rebuild from
+//! `.debug_info`), `.debug_types` (DWARF 4 type units), split DWARF, and
+//! the `external_debug_info` / `sourceMappingURL` sections. Two limits of
+//! wasm DWARF itself: `DW_OP_WASM_location` global indices and the memory
+//! a variable lives in are the input module's (a debugger that reads
+//! variables through them reads the first memory and the input's global
+//! numbering); code addresses, lines and call stacks are exact. Functions
+//! meld generates (adapters' copies have no DWARF, meld's intrinsics)
+//! have none.
+
+use super::addrs::CodeMap;
+use anyhow::{Context, Result};
+use gimli::write::{
+    self, Address, AttributeValue, ConvertUnit, ConvertUnitEntry, EndianVec, LineRow,
+};
+use gimli::{EndianSlice, LittleEndian, constants, read};
+use std::collections::HashMap;
+
+type Reader<'a> = EndianSlice<'a, LittleEndian>;
+
+/// One instance's DWARF: its module's `.debug_*` sections by name, and
+/// where its code went.
+pub struct Instance<'a> {
+    /// Section name (`.debug_info`) → contents.
+    pub sections: HashMap<&'a str, &'a [u8]>,
+    /// Old → new code offsets.
+    pub code: &'a CodeMap,
+}
+
+/// Whether a custom section is DWARF meld converts.
+pub fn is_dwarf(name: &str) -> bool {
+    name.starts_with(".debug_")
+}
+
+/// The fused module's `.debug_*` sections, (name, contents), from every
+/// instance's; empty when no instance has DWARF.
+pub fn merge(instances: &[Instance]) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    let mut dwarf = write::Dwarf::new();
+    let mut sections = write::Sections::new(EndianVec::new(LittleEndian));
+    let mut any = false;
+    for (i, instance) in instances.iter().enumerate() {
+        if !instance.sections.contains_key(".debug_info") {
+            continue;
+        }
+        any = true;
+        convert(&mut dwarf, &mut sections, instance)
+            .with_context(|| format!("converting the DWARF of core instance {i}"))?;
+    }
+    if !any {
+        return Ok(Vec::new());
+    }
+    dwarf.write(&mut sections)?;
+    let mut out = Vec::new();
+    sections.for_each(|id, data| {
+        if !data.slice().is_empty() {
+            out.push((id.name(), data.slice().to_vec()));
+        }
+        Ok::<_, gimli::write::Error>(())
+    })?;
+    Ok(out)
+}
+
+/// Converts one instance's units into `dwarf`, writing each as it is done.
+fn convert(
+    dwarf: &mut write::Dwarf,
+    sections: &mut write::Sections<EndianVec<LittleEndian>>,
+    instance: &Instance,
+) -> Result<()> {
+    let empty: &[u8] = &[];
+    let read = read::Dwarf::load(|id| -> Result<Reader, gimli::Error> {
+        let data = instance.sections.get(id.name()).copied().unwrap_or(empty);
+        Ok(EndianSlice::new(data, LittleEndian))
+    })?;
+    let code = instance.code;
+    let mut units = dwarf.convert(&read)?;
+    while let Some((mut unit, root)) = units.read_unit()? {
+        if let Some(program) = unit.read_line_program(None, None)? {
+            let (program, files) = line_program(program, code)?;
+            unit.set_line_program(program, files);
+        }
+        let root_id = unit.unit.root();
+        attributes(&mut unit, root_id, &root, code)?;
+        let mut entry = root;
+        while let Some(id) = unit.read_entry(&mut entry)? {
+            let Some(id) = id else { continue };
+            let id = unit.add_entry(Some(id), &entry);
+            attributes(&mut unit, id, &entry, code)?;
+        }
+        unit.write(sections)?;
+    }
+    Ok(())
+}
+
+/// A code address as the start of something, or unchanged outside every
+/// function.
+fn begin(code: &CodeMap, old: u64) -> u64 {
+    code.begin(old).unwrap_or(old)
+}
+
+/// A code address as the end of something, or unchanged.
+fn end(code: &CodeMap, old: u64) -> u64 {
+    code.end(old).unwrap_or(old)
+}
+
+/// Converts a line program row by row: each row's address is mapped.
+fn line_program<R: gimli::Reader<Offset = usize>>(
+    mut program: write::ConvertLineProgram<'_, R>,
+    code: &CodeMap,
+) -> Result<(write::LineProgram, Vec<write::FileId>)> {
+    // Rows are offsets from the last `DW_LNE_set_address`.
+    let (mut old_base, mut new_base) = (0u64, 0u64);
+    while let Some(row) = program.read_row()? {
+        match row {
+            write::ConvertLineRow::SetAddress(address) => {
+                old_base = address;
+                new_base = begin(code, address);
+                program.set_address(Address::Constant(new_base));
+            }
+            write::ConvertLineRow::Row(row) => {
+                let old = old_base + row.address_offset;
+                let address_offset = begin(code, old).saturating_sub(new_base);
+                program.generate_row(LineRow {
+                    address_offset,
+                    ..row
+                });
+            }
+            write::ConvertLineRow::EndSequence(length) => {
+                program.end_sequence(end(code, old_base + length).saturating_sub(new_base));
+            }
+        }
+    }
+    if program.in_sequence() {
+        return Err(write::ConvertError::MissingLineEndSequence.into());
+    }
+    Ok(program.program())
+}
+
+/// Converts the attributes of one entry, mapping code addresses.
+fn attributes<R: gimli::Reader<Offset = usize>>(
+    unit: &mut ConvertUnit<'_, R>,
+    id: write::UnitEntryId,
+    entry: &ConvertUnitEntry<'_, R>,
+    code: &CodeMap,
+) -> Result<()> {
+    let read_unit = entry.read_unit;
+    let low_pc = entry
+        .attrs
+        .iter()
+        .find(|a| a.name() == constants::DW_AT_low_pc)
+        .map(|a| read_unit.attr_address(a.value()))
+        .transpose()?
+        .flatten();
+    let identity = |a| Some(Address::Constant(a));
+    for attr in &entry.attrs {
+        let name = attr.name();
+        if name == constants::DW_AT_GNU_locviews {
+            continue;
+        }
+        let high = name == constants::DW_AT_high_pc;
+        let value = match attr.value() {
+            read::AttributeValue::Addr(_) | read::AttributeValue::DebugAddrIndex(_) => {
+                let Some(old) = read_unit.attr_address(attr.value())? else {
+                    continue;
+                };
+                let new = if high {
+                    end(code, old)
+                } else {
+                    begin(code, old)
+                };
+                AttributeValue::Address(Address::Constant(new))
+            }
+            read::AttributeValue::Udata(len) if high && low_pc.is_some() => {
+                let low = low_pc.unwrap_or_default();
+                let new = end(code, low + len).saturating_sub(begin(code, low));
+                AttributeValue::Udata(new)
+            }
+            read::AttributeValue::RangeListsRef(raw) => {
+                let offset = read_unit.ranges_offset_from_raw(raw);
+                ranges(unit, read_unit, offset, code)?
+            }
+            read::AttributeValue::DebugRngListsIndex(index) => {
+                let offset = read_unit.ranges_offset(index)?;
+                ranges(unit, read_unit, offset, code)?
+            }
+            read::AttributeValue::LocationListsRef(offset) => {
+                locations(unit, read_unit, offset, code)?
+            }
+            read::AttributeValue::DebugLocListsIndex(index) => {
+                let offset = read_unit.locations_offset(index)?;
+                locations(unit, read_unit, offset, code)?
+            }
+            _ => unit.convert_attribute_value(read_unit, attr, &identity)?,
+        };
+        unit.unit.get_mut(id).set(name, value);
+    }
+    Ok(())
+}
+
+/// A range list with mapped, absolute bounds (empty ranges dropped).
+fn ranges<R: gimli::Reader<Offset = usize>>(
+    unit: &mut ConvertUnit<'_, R>,
+    read_unit: read::UnitRef<'_, R>,
+    offset: gimli::RangeListsOffset,
+    code: &CodeMap,
+) -> Result<AttributeValue> {
+    let mut list = vec![base_address()];
+    let mut iter = read_unit.ranges(offset)?;
+    while let Some(range) = iter.next()? {
+        let (b, e) = (begin(code, range.begin), end(code, range.end));
+        if b < e {
+            list.push(write::Range::StartEnd {
+                begin: Address::Constant(b),
+                end: Address::Constant(e),
+            });
+        }
+    }
+    let id = unit.unit.ranges.add(write::RangeList(list));
+    Ok(AttributeValue::RangeListRef(id))
+}
+
+/// A location list with mapped, absolute bounds (empty ranges dropped).
+fn locations<R: gimli::Reader<Offset = usize>>(
+    unit: &mut ConvertUnit<'_, R>,
+    read_unit: read::UnitRef<'_, R>,
+    offset: gimli::LocationListsOffset,
+    code: &CodeMap,
+) -> Result<AttributeValue> {
+    let mut list = vec![write::Location::BaseAddress {
+        address: Address::Constant(0),
+    }];
+    let identity = |a| Some(Address::Constant(a));
+    let mut iter = read_unit.locations(offset)?;
+    while let Some(entry) = iter.next()? {
+        let (b, e) = (begin(code, entry.range.begin), end(code, entry.range.end));
+        if b < e {
+            let data = unit.convert_expression(read_unit, entry.data, &identity)?;
+            list.push(write::Location::StartEnd {
+                begin: Address::Constant(b),
+                end: Address::Constant(e),
+                data,
+            });
+        }
+    }
+    let id = unit.unit.locations.add(write::LocationList(list));
+    Ok(AttributeValue::LocationListRef(id))
+}
+
+/// A base address selection of 0, so the absolute pairs that follow are
+/// read as addresses whatever the unit's base.
+fn base_address() -> write::Range {
+    write::Range::BaseAddress {
+        address: Address::Constant(0),
+    }
+}
