@@ -54,7 +54,12 @@
 //! futures, error-context), threads, GC, 64-bit memories in canonical
 //! options, imported or exported core modules, instances exported
 //! inside exported instances, host imports nested deeper than one
-//! instance. Custom sections other than function names are dropped.
+//! instance.
+//!
+//! Debug info is carried ([`merge::DebugInfo`]): every core instance's
+//! DWARF with its code addresses rewritten, names for every index space
+//! (prefixed per instance where instances share them), producers merged;
+//! other custom sections are dropped.
 //!
 //! ```
 //! # fn main() -> anyhow::Result<()> {
