@@ -172,7 +172,7 @@ fn stage(input: &[u8], e: anyhow::Error) -> Error {
 
 /// Validates and translates `input` and returns meld's plan for it (what
 /// `meld inspect` prints).
-pub fn inspect(input: &[u8]) -> Result<plan::Plan, Error> {
+pub fn inspect(input: &[u8]) -> Result<plan::Plan<'_>, Error> {
     let exceptions = validate::input(input)?;
     translate::translate(input, exceptions).map_err(|e| stage(input, e))
 }

@@ -121,7 +121,8 @@ fn run(cli: Cli) -> Result<()> {
             );
         }
         Command::Inspect { input } => {
-            let plan = meld::inspect(&read(&input)?)?;
+            let bytes = read(&input)?;
+            let plan = meld::inspect(&bytes)?;
             write!(std::io::stdout(), "{plan}").context("writing stdout")?;
         }
     }

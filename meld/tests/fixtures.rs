@@ -225,7 +225,8 @@ fn deterministic(case: &str) -> Result<()> {
 /// instances whose tables hold it, and reports opaque reps exactly for the
 /// `_opaque` cases (where the re-exporter opted in).
 fn inspect_resources(case: &str) -> Result<()> {
-    let plan = meld::inspect(&input(case)?)?;
+    let bytes = input(case)?;
+    let plan = meld::inspect(&bytes)?;
     ensure!(!plan.resources.is_empty(), "no resources found");
     for (r, res) in plan.resources.iter().enumerate() {
         ensure!(res.name.is_some(), "resource {r} has no name");

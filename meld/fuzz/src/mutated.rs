@@ -21,6 +21,7 @@ macro_rules! fixtures {
 }
 
 fixtures!(
+    "c_debug",
     "lists",
     "many-params",
     "records-variants",

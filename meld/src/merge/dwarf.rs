@@ -59,17 +59,23 @@ pub fn merge(instances: &[Instance]) -> Result<Vec<(&'static str, Vec<u8>)>> {
             continue;
         }
         any = true;
-        convert(&mut dwarf, &mut sections, instance)
-            .with_context(|| format!("converting the DWARF of core instance {i}"))?;
+        convert(&mut dwarf, &mut sections, instance).with_context(|| {
+            format!(
+                "converting the DWARF of core instance {i} (`--debug-info strip` fuses \
+                     without it)"
+            )
+        })?;
     }
     if !any {
         return Ok(Vec::new());
     }
     dwarf.write(&mut sections)?;
+    drop(dwarf);
     let mut out = Vec::new();
-    sections.for_each(|id, data| {
-        if !data.slice().is_empty() {
-            out.push((id.name(), data.slice().to_vec()));
+    sections.for_each_mut(|id, data| {
+        let data = data.take();
+        if !data.is_empty() {
+            out.push((id.name(), data));
         }
         Ok::<_, gimli::write::Error>(())
     })?;

@@ -214,7 +214,7 @@ pub fn merge(plan: &Plan, options: &Options) -> Result<Merged> {
         debug,
     };
     Ok(Merged {
-        module: assemble(&s, &imports, start, customs),
+        module: assemble(s, &imports, start, customs),
         exports,
     })
 }
@@ -337,7 +337,7 @@ fn resource_machinery(layout: &Layout, s: &mut Sections, names: &mut names::Name
 }
 
 /// The module's bytes, its sections in the order wasm requires.
-fn assemble(s: &Sections, imports: &ImportSection, start: Option<u32>, custom: Custom) -> Vec<u8> {
+fn assemble(s: Sections, imports: &ImportSection, start: Option<u32>, custom: Custom) -> Vec<u8> {
     let mut module = Module::new();
     module
         .section(&s.types)
@@ -363,13 +363,27 @@ fn assemble(s: &Sections, imports: &ImportSection, start: Option<u32>, custom: C
         .section(&s.data)
         .section(&custom.names.section())
         .section(&custom.producers.section());
-    for (name, data) in &custom.debug {
-        module.section(&wasm_encoder::CustomSection {
-            name: (*name).into(),
-            data: data.as_slice().into(),
-        });
+    // DWARF last, each section freed once it is in: no second copy of it all.
+    drop(s);
+    let mut bytes = module.finish();
+    bytes.reserve_exact(
+        custom
+            .debug
+            .iter()
+            .map(|(n, d)| n.len() + d.len() + 12)
+            .sum(),
+    );
+    for (name, data) in custom.debug {
+        bytes.push(0);
+        wasm_encoder::Encode::encode(
+            &wasm_encoder::CustomSection {
+                name: name.into(),
+                data: data.as_slice().into(),
+            },
+            &mut bytes,
+        );
     }
-    module.finish()
+    bytes
 }
 
 /// Exports the root functions and everything canonical options name.

@@ -133,7 +133,7 @@ impl fmt::Display for Def {
     }
 }
 
-impl fmt::Display for Plan {
+impl fmt::Display for Plan<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "component instances: {}", self.component_instances)?;
         writeln!(f, "modules:")?;

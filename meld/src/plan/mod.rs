@@ -18,10 +18,10 @@ mod display;
 
 /// The flattened component.
 #[derive(Debug, Clone, Default)]
-pub struct Plan {
+pub struct Plan<'a> {
     /// Every core module, by index: the input's own modules, then the
     /// generated adapter modules.
-    pub modules: Vec<Module>,
+    pub modules: Vec<Module<'a>>,
     /// Core instantiations in the order they must happen.
     pub instances: Vec<Instantiation>,
     /// The number of component instances (each owns one flags global).
@@ -132,9 +132,10 @@ pub struct HostResource {
 
 /// One core module's binary.
 #[derive(Debug, Clone)]
-pub struct Module {
-    /// The module's bytes, exactly as the input (or the adapter compiler) has them.
-    pub bytes: Vec<u8>,
+pub struct Module<'a> {
+    /// The module's bytes, exactly as the input (or the adapter compiler)
+    /// has them: borrowed from the input, not copied.
+    pub bytes: std::borrow::Cow<'a, [u8]>,
     /// Whether the translator generated this module (a FACT adapter module).
     pub adapter: bool,
 }
@@ -464,7 +465,7 @@ pub fn runtime_table(
     }
 }
 
-impl Plan {
+impl Plan<'_> {
     /// The resource (index into [`Plan::resources`]) of resource table
     /// type `t`, which must exist at runtime (the translator checks every
     /// handle type it puts in the plan).

@@ -37,7 +37,7 @@ mod types;
 
 /// Flattens `component`, valid with exception handling as
 /// `exceptions` says ([`crate::validate::input`]), into a [`Plan`].
-pub fn translate(component: &[u8], exceptions: bool) -> Result<Plan> {
+pub fn translate(component: &[u8], exceptions: bool) -> Result<Plan<'_>> {
     let tunables = Tunables {
         concurrency_support: false,
         ..Tunables::default_host()
@@ -46,6 +46,7 @@ pub fn translate(component: &[u8], exceptions: bool) -> Result<Plan> {
     let mut validator = wasmparser::Validator::new_with_features(features);
     let mut types = ComponentTypesBuilder::new(&validator);
     let scope = ScopeVec::new();
+    let component_bytes = component;
     let (translation, modules) = Translator::new(&tunables, &mut validator, &mut types, &scope)
         .translate(component)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -60,7 +61,7 @@ pub fn translate(component: &[u8], exceptions: bool) -> Result<Plan> {
     };
     for (_, module) in modules.iter() {
         plan.modules.push(plan::Module {
-            bytes: module.wasm.to_vec(),
+            bytes: borrow(component_bytes, module.wasm),
             adapter: false,
         });
     }
@@ -74,6 +75,16 @@ pub fn translate(component: &[u8], exceptions: bool) -> Result<Plan> {
     exports::exports(&mut plan, component, &types)?;
     resources::mark_used(&mut plan)?;
     Ok(plan)
+}
+
+/// `module` as a slice of `input` when the translator handed out the
+/// input's own bytes (every module the input contains), else a copy.
+fn borrow<'a>(input: &'a [u8], module: &[u8]) -> std::borrow::Cow<'a, [u8]> {
+    let start = (module.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
+    match input.get(start..start.wrapping_add(module.len())) {
+        Some(slice) if slice.as_ptr() == module.as_ptr() => std::borrow::Cow::Borrowed(slice),
+        _ => std::borrow::Cow::Owned(module.to_vec()),
+    }
 }
 
 #[cfg(test)]

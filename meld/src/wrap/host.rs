@@ -82,7 +82,7 @@ struct Imported<'a> {
 
 /// Where the host defines plan resource `r`, which must be imported from
 /// the host.
-fn host_of(plan: &Plan, r: usize) -> Result<&HostResource> {
+fn host_of<'a>(plan: &'a Plan<'_>, r: usize) -> Result<&'a HostResource> {
     plan.resources[r]
         .host
         .as_ref()

@@ -20,7 +20,7 @@ use wasm_encoder::{
 pub struct Cx<'a, 'b> {
     pub b: &'a mut ComponentBuilder,
     pub types: &'a mut TypeEncoder,
-    pub plan: &'a Plan,
+    pub plan: &'a Plan<'a>,
     /// Resources the instance type exports, with their index in it.
     pub local: &'a [(usize, u32)],
     /// Resources imported before, with their index in the wrapper.

@@ -150,7 +150,7 @@ fn check(plan: &Plan, outer: &TypeEncoder, iface: &Interface) -> Result<Vec<(usi
 }
 
 /// The resource table types of plan resource `r`.
-fn tables(plan: &Plan, r: usize) -> impl Iterator<Item = usize> + '_ {
+fn tables<'a>(plan: &'a Plan<'_>, r: usize) -> impl Iterator<Item = usize> + 'a {
     plan.resource_tables
         .iter()
         .enumerate()

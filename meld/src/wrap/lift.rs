@@ -12,7 +12,7 @@ use wasm_encoder::{CanonicalOption, ComponentBuilder};
 
 /// Lifts exported functions out of the fused instance.
 pub struct Lifter<'a> {
-    pub plan: &'a Plan,
+    pub plan: &'a Plan<'a>,
     pub exports: &'a CoreExports,
     pub res: &'a resources::Resources,
     pub fused: u32,

@@ -115,7 +115,7 @@ fn core_signature(core_ty: &wasmparser::FuncType) -> Result<(Vec<CoreType>, Vec<
 
 /// The shim function of one root export being emitted.
 struct Shim<'a> {
-    plan: &'a Plan,
+    plan: &'a Plan<'a>,
     export: &'a RootExport,
     imps: Imports,
     w: Walker,
