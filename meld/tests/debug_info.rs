@@ -414,7 +414,67 @@ fn fused_core_module_dwarf_verifies(case: Case) -> Result<()> {
              though every core module of the input has DWARF"
         );
     }
-    dwarfdump_verify(&fused.bytes, "fused.wasm").context("the fused core module")
+    dwarfdump_verify(&fused.bytes, "fused.wasm").context("the fused core module")?;
+    frame_bases_name_stack_pointers(&fused.bytes)
+}
+
+/// Every global a fused DWARF expression names (`DW_OP_WASM_location 0x1`
+/// or `0x3 <index>`: the guests' frame bases) is some instance's
+/// `__stack_pointer` by the name section, and there is at least one: the
+/// global indices were remapped into the fused module's.
+fn frame_bases_name_stack_pointers(module: &[u8]) -> Result<()> {
+    let mut globals = std::collections::HashMap::new();
+    for payload in wasmparser::Parser::new(0).parse_all(module) {
+        if let wasmparser::Payload::CustomSection(c) = payload?
+            && let wasmparser::KnownCustom::Name(reader) = c.as_known()
+        {
+            for name in reader {
+                if let wasmparser::Name::Global(map) = name? {
+                    for naming in map {
+                        let naming = naming?;
+                        globals.insert(naming.index, naming.name.to_string());
+                    }
+                }
+            }
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("meld-frame-bases-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("fused.wasm");
+    std::fs::write(&path, module)?;
+    let output = Command::new(DWARFDUMP)
+        .arg("--debug-info")
+        .arg(&path)
+        .output();
+    let _ = std::fs::remove_file(&path);
+    let _ = std::fs::remove_dir(&dir);
+    let output =
+        output.with_context(|| format!("running {DWARFDUMP} (run fixtures/toolchain.sh)"))?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut named = 0;
+    for op in text.split("DW_OP_WASM_location ").skip(1) {
+        let mut words = op.split_whitespace();
+        let (Some(kind), Some(index)) = (words.next(), words.next()) else {
+            continue;
+        };
+        if kind != "0x1" && kind != "0x3" {
+            continue;
+        }
+        let index = index.trim_end_matches([',', ')']);
+        let index = u32::from_str_radix(index.trim_start_matches("0x"), 16)
+            .with_context(|| format!("a global index `{index}` in the fused DWARF"))?;
+        if index == u32::MAX {
+            continue; // a tombstone the input has too
+        }
+        let name = globals.get(&index).map_or("(unnamed)", String::as_str);
+        ensure!(
+            name.ends_with("__stack_pointer"),
+            "a fused DWARF expression names global {index}, `{name}`, not a __stack_pointer"
+        );
+        named += 1;
+    }
+    ensure!(named > 0, "no fused DWARF expression names a global");
+    Ok(())
 }
 
 /// The core modules of the component `input`, at any depth, in the order

@@ -3,10 +3,11 @@
 //!
 //! Offsets are what wasm DWARF calls code addresses: byte offsets from the
 //! start of the code section's contents. Re-encoding changes instruction
-//! lengths (a remapped index may need more LEB bytes), so the map keeps a
-//! point per instruction, not just per function. An address between two
-//! points (never produced by a compiler, which only names instruction
-//! starts and function ends) maps to the point below it.
+//! lengths (a remapped index may need more LEB bytes), so the map is kept
+//! per instruction, not just per function: a point wherever the distance
+//! between old and new offsets changes (most instructions keep their
+//! length, so a run of them needs one point). An address maps by the point
+//! at or below it, keeping its distance from that point.
 
 /// One function of the map.
 #[derive(Debug, Clone, Copy)]
@@ -30,7 +31,8 @@ struct Func {
 #[derive(Debug, Clone, Default)]
 pub struct CodeMap {
     funcs: Vec<Func>,
-    /// (old, new) per instruction start, ascending in both.
+    /// (old, new) at each instruction start where `new - old` changes,
+    /// ascending in both.
     points: Vec<(u32, u32)>,
     /// Added to every new offset: the size of the fused code section's entry
     /// count, known once every function is in.
@@ -93,7 +95,7 @@ impl CodeMap {
                 0 => f.new_body,
                 i => {
                     let (o, n) = points[i - 1];
-                    if o == old { n } else { n.max(f.new_body) }
+                    (n + (old - o)).min(f.new_end)
                 }
             }
         };
@@ -124,7 +126,14 @@ impl FuncRecorder<'_> {
     /// module's code section) starts `new` bytes into the new function's
     /// body (its locals included).
     pub fn instruction(&mut self, old: u32, new: usize) {
-        self.map.points.push((old, new as u32));
+        let new = new as u32;
+        let first = self.func.points.0;
+        if let Some(&(o, n)) = self.map.points[first..].last()
+            && new.wrapping_sub(n) == old.wrapping_sub(o)
+        {
+            return;
+        }
+        self.map.points.push((old, new));
     }
 
     /// Finishes the function: its new body is `len` bytes long (its size
@@ -149,5 +158,40 @@ pub fn leb_len(n: u32) -> u32 {
         0x4000..0x20_0000 => 3,
         0x20_0000..0x1000_0000 => 4,
         _ => 5,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A function whose third instruction grows by one byte (a remapped
+    /// index): instruction starts map exactly, the function's end to its
+    /// new end, the size prefix to the new one, addresses outside to none.
+    #[test]
+    fn instruction_starts_and_ends_map_exactly() {
+        let mut map = CodeMap::default();
+        // Old body at 11..31 (size prefix at 10): locals 11..12,
+        // instructions at 12, 14, 16 (2 bytes, becomes 3), 18, end at 30.
+        let mut f = map.function(11..31, 100);
+        for (old, new) in [(12, 1), (14, 3), (16, 5), (18, 8), (30, 20)] {
+            f.instruction(old, new);
+        }
+        f.finish(21);
+        map.set_base(2);
+        // New entry at 100 (+2 for the entry count), size prefix 1 byte.
+        assert_eq!(map.begin(10), Some(102));
+        assert_eq!(map.begin(11), Some(103));
+        assert_eq!(map.begin(12), Some(104));
+        assert_eq!(map.begin(14), Some(106));
+        assert_eq!(map.begin(16), Some(108));
+        assert_eq!(map.begin(18), Some(111));
+        assert_eq!(map.begin(30), Some(123));
+        assert_eq!(map.end(31), Some(103 + 21));
+        assert_eq!(map.begin(9), None);
+        assert_eq!(map.begin(32), None);
+        // One point per change of distance: 12 (first), 18 (after the
+        // grown instruction); 14, 16 and 30 follow from them.
+        assert_eq!(map.points.len(), 2);
     }
 }

@@ -9,18 +9,19 @@
 //! lists, location lists (written as absolute start/end pairs) and line
 //! programs, row by row. Strings, line strings and abbreviations are
 //! shared. Addresses outside every function (the tombstones a linker
-//! leaves for discarded code) are kept as they are. Expressions are copied
-//! unchanged: `DW_OP_addr` names linear memory, whose addresses fusing
-//! keeps.
+//! leaves for discarded code) are kept as they are. In expressions,
+//! `DW_OP_WASM_location` globals (frame bases in `__stack_pointer`) are
+//! mapped to the fused globals; the rest is copied: `DW_OP_addr` names
+//! linear memory, whose addresses fusing keeps.
 //!
 //! Not carried: `.debug_aranges`, `.debug_pubnames`, `.debug_pubtypes` and
 //! `.debug_names` (lookup accelerators that consumers rebuild from
 //! `.debug_info`), `.debug_types` (DWARF 4 type units), split DWARF, and
-//! the `external_debug_info` / `sourceMappingURL` sections. Two limits of
-//! wasm DWARF itself: `DW_OP_WASM_location` global indices and the memory
-//! a variable lives in are the input module's (a debugger that reads
-//! variables through them reads the first memory and the input's global
-//! numbering); code addresses, lines and call stacks are exact. Functions
+//! the `external_debug_info` / `sourceMappingURL` sections. A limit of wasm
+//! DWARF itself: it cannot say which memory a variable lives in, so a
+//! debugger reads every instance's variables from the first memory; an
+//! expression that branches or refers to other DIEs keeps its global
+//! indices. Code addresses, lines and call stacks are exact. Functions
 //! meld generates (adapters' copies have no DWARF, meld's intrinsics)
 //! have none.
 
@@ -41,6 +42,8 @@ pub struct Instance<'a> {
     pub sections: HashMap<&'a str, &'a [u8]>,
     /// Old → new code offsets.
     pub code: &'a CodeMap,
+    /// The instance's global index → fused global index.
+    pub globals: &'a [u32],
 }
 
 /// Whether a custom section is DWARF meld converts.
@@ -93,6 +96,10 @@ fn convert(
         let data = instance.sections.get(id.name()).copied().unwrap_or(empty);
         Ok(EndianSlice::new(data, LittleEndian))
     })?;
+    let maps = Maps {
+        code: instance.code,
+        globals: instance.globals,
+    };
     let code = instance.code;
     let mut units = dwarf.convert(&read)?;
     while let Some((mut unit, root)) = units.read_unit()? {
@@ -101,12 +108,12 @@ fn convert(
             unit.set_line_program(program, files);
         }
         let root_id = unit.unit.root();
-        attributes(&mut unit, root_id, &root, code)?;
+        attributes(&mut unit, root_id, &root, &maps)?;
         let mut entry = root;
         while let Some(id) = unit.read_entry(&mut entry)? {
             let Some(id) = id else { continue };
             let id = unit.add_entry(Some(id), &entry);
-            attributes(&mut unit, id, &entry, code)?;
+            attributes(&mut unit, id, &entry, &maps)?;
         }
         unit.write(sections)?;
     }
@@ -162,8 +169,9 @@ fn attributes<R: gimli::Reader<Offset = usize>>(
     unit: &mut ConvertUnit<'_, R>,
     id: write::UnitEntryId,
     entry: &ConvertUnitEntry<'_, R>,
-    code: &CodeMap,
+    maps: &Maps,
 ) -> Result<()> {
+    let code = maps.code;
     let read_unit = entry.read_unit;
     let low_pc = entry
         .attrs
@@ -205,11 +213,17 @@ fn attributes<R: gimli::Reader<Offset = usize>>(
                 ranges(unit, read_unit, offset, code)?
             }
             read::AttributeValue::LocationListsRef(offset) => {
-                locations(unit, read_unit, offset, code)?
+                locations(unit, read_unit, offset, maps)?
             }
             read::AttributeValue::DebugLocListsIndex(index) => {
                 let offset = read_unit.locations_offset(index)?;
-                locations(unit, read_unit, offset, code)?
+                locations(unit, read_unit, offset, maps)?
+            }
+            read::AttributeValue::Exprloc(ref expr) => {
+                match remap_globals(expr, read_unit.encoding(), maps.globals) {
+                    Some(bytes) => AttributeValue::Exprloc(write::Expression::raw(bytes)),
+                    None => unit.convert_attribute_value(read_unit, attr, &identity)?,
+                }
             }
             _ => unit.convert_attribute_value(read_unit, attr, &identity)?,
         };
@@ -245,8 +259,9 @@ fn locations<R: gimli::Reader<Offset = usize>>(
     unit: &mut ConvertUnit<'_, R>,
     read_unit: read::UnitRef<'_, R>,
     offset: gimli::LocationListsOffset,
-    code: &CodeMap,
+    maps: &Maps,
 ) -> Result<AttributeValue> {
+    let code = maps.code;
     let mut list = vec![write::Location::BaseAddress {
         address: Address::Constant(0),
     }];
@@ -255,7 +270,10 @@ fn locations<R: gimli::Reader<Offset = usize>>(
     while let Some(entry) = iter.next()? {
         let (b, e) = (begin(code, entry.range.begin), end(code, entry.range.end));
         if b < e {
-            let data = unit.convert_expression(read_unit, entry.data, &identity)?;
+            let data = match remap_globals(&entry.data, read_unit.encoding(), maps.globals) {
+                Some(bytes) => write::Expression::raw(bytes),
+                None => unit.convert_expression(read_unit, entry.data, &identity)?,
+            };
             list.push(write::Location::StartEnd {
                 begin: Address::Constant(b),
                 end: Address::Constant(e),
@@ -265,6 +283,63 @@ fn locations<R: gimli::Reader<Offset = usize>>(
     }
     let id = unit.unit.locations.add(write::LocationList(list));
     Ok(AttributeValue::LocationListRef(id))
+}
+
+/// The maps one instance's DWARF is rewritten through.
+struct Maps<'a> {
+    code: &'a CodeMap,
+    globals: &'a [u32],
+}
+
+/// `expr` with the index of every `DW_OP_WASM_location` of a global (a
+/// frame base in `__stack_pointer`) mapped to the fused global, as raw
+/// bytes; `None` when it names no global, or when it holds an operation
+/// whose operands the raw copy would break (branches, whose targets move
+/// when an index's length changes, and references into other sections or
+/// DIEs, which need gimli's conversion): those are converted unchanged.
+fn remap_globals<R: gimli::Reader<Offset = usize>>(
+    expr: &read::Expression<R>,
+    encoding: gimli::Encoding,
+    globals: &[u32],
+) -> Option<Vec<u8>> {
+    use read::Operation as Op;
+    let bytes = expr.0.to_slice().ok()?;
+    let mut reader = EndianSlice::new(&bytes, LittleEndian);
+    let mut out = Vec::with_capacity(bytes.len() + 4);
+    let mut changed = false;
+    while !reader.is_empty() {
+        let start = bytes.len() - reader.len();
+        let op = Op::parse(&mut reader, encoding).ok()?;
+        let end = bytes.len() - reader.len();
+        match op {
+            Op::WasmGlobal { index } => {
+                let fused = *globals.get(index as usize)?;
+                // DW_OP_WASM_location, kind 3 (a global, fixed 4-byte index).
+                out.extend_from_slice(&[0xed, 0x03]);
+                out.extend_from_slice(&fused.to_le_bytes());
+                changed = true;
+            }
+            Op::Bra { .. }
+            | Op::Skip { .. }
+            | Op::Call { .. }
+            | Op::ImplicitPointer { .. }
+            | Op::EntryValue { .. }
+            | Op::ParameterRef { .. }
+            | Op::AddressIndex { .. }
+            | Op::ConstantIndex { .. }
+            | Op::TypedLiteral { .. }
+            | Op::Convert { .. }
+            | Op::Reinterpret { .. }
+            | Op::VariableValue { .. } => return None,
+            Op::RegisterOffset { base_type, .. } | Op::Deref { base_type, .. }
+                if base_type.0 != 0 =>
+            {
+                return None;
+            }
+            _ => out.extend_from_slice(&bytes[start..end]),
+        }
+    }
+    changed.then_some(out)
 }
 
 /// A base address selection of 0, so the absolute pairs that follow are

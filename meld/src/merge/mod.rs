@@ -196,14 +196,14 @@ pub fn merge(plan: &Plan, options: &Options) -> Result<Merged> {
         Some(layout.start_func)
     };
     let base = addrs::leb_len(s.code.len());
-    let instances: Vec<dwarf::Instance> = customs
-        .iter_mut()
-        .filter(|c| !c.code.is_empty())
-        .map(|c| {
+    let instances: Vec<dwarf::Instance> = (customs.iter_mut().zip(&layout.instances))
+        .filter(|(c, _)| !c.code.is_empty())
+        .map(|(c, map)| {
             c.code.set_base(base);
             dwarf::Instance {
                 sections: std::mem::take(&mut c.dwarf),
                 code: &c.code,
+                globals: &map.globals,
             }
         })
         .collect();
