@@ -3,7 +3,8 @@
 //! addresses point at the instance's code in the fused module.
 //!
 //! Each instance (a module instantiated twice appears twice) contributes
-//! its own compilation units, their code addresses rewritten through the
+//! its own compilation units, without the DIEs of code its linker discarded
+//! (`low_pc` a tombstone) unless a carried DIE refers to them, their code addresses rewritten through the
 //! instance's [`CodeMap`]: attributes of the address class (`low_pc`,
 //! `high_pc`, `entry_pc`, call sites), `high_pc` given as a length, range
 //! lists, location lists (written as absolute start/end pairs) and line
@@ -101,10 +102,11 @@ fn convert(
         globals: instance.globals,
     };
     let code = instance.code;
-    let mut units = dwarf.convert(&read)?;
+    let mut units = dwarf.convert_with_filter(live(&read)?)?;
     while let Some((mut unit, root)) = units.read_unit()? {
+        let size = unit.read_unit.encoding().address_size;
         if let Some(program) = unit.read_line_program(None, None)? {
-            let (program, files) = line_program(program, code)?;
+            let (program, files) = line_program(program, code, size)?;
             unit.set_line_program(program, files);
         }
         let root_id = unit.unit.root();
@@ -118,6 +120,44 @@ fn convert(
         unit.write(sections)?;
     }
     Ok(())
+}
+
+/// The DIEs worth carrying: every one except the subtrees of entries whose
+/// `low_pc` is a linker's tombstone (functions the linker discarded: about
+/// four in five subprograms of a Rust debug build), unless a carried DIE
+/// refers into them (gimli keeps what carried DIEs refer to, and parents).
+fn live<'a, R: gimli::Reader<Offset = usize>>(
+    read: &'a read::Dwarf<R>,
+) -> Result<write::FilterUnitSection<'a, R>> {
+    let mut filter = write::FilterUnitSection::new(read)?;
+    while let Some(mut unit) = filter.read_unit()? {
+        let mut entry = unit.null_entry();
+        let mut dead: Option<isize> = None;
+        while unit.read_entry(&mut entry)? {
+            match dead {
+                Some(depth) if entry.depth > depth => continue,
+                _ => dead = None,
+            }
+            let low_pc = entry.attr_value(constants::DW_AT_low_pc);
+            let low_pc = low_pc.map(|v| entry.read_unit.attr_address(v));
+            if let Some(Ok(Some(address))) = low_pc
+                && is_tombstone(address, entry.read_unit.encoding().address_size)
+            {
+                dead = Some(entry.depth);
+                continue;
+            }
+            unit.require_entry(entry.offset);
+        }
+    }
+    Ok(filter)
+}
+
+/// Whether `address` is a tombstone: the all-ones address, or one less
+/// (what LLVM's linkers write for discarded code, `-2` where `-1` means a
+/// base address selection).
+fn is_tombstone(address: u64, address_size: u8) -> bool {
+    let max = u64::MAX >> (64 - 8 * u32::from(address_size.clamp(1, 8)));
+    address >= max - 1
 }
 
 /// A code address as the start of something, or unchanged outside every
@@ -135,11 +175,23 @@ fn end(code: &CodeMap, old: u64) -> u64 {
 fn line_program<R: gimli::Reader<Offset = usize>>(
     mut program: write::ConvertLineProgram<'_, R>,
     code: &CodeMap,
+    address_size: u8,
 ) -> Result<(write::LineProgram, Vec<write::FileId>)> {
     // Rows are offsets from the last `DW_LNE_set_address`.
     let (mut old_base, mut new_base) = (0u64, 0u64);
+    // A sequence of discarded code (it starts at a tombstone) is dropped.
+    let mut dead = false;
+    let size = address_size;
     while let Some(row) = program.read_row()? {
         match row {
+            write::ConvertLineRow::SetAddress(address)
+                if !program.in_sequence() && is_tombstone(address, size) =>
+            {
+                dead = true;
+            }
+            write::ConvertLineRow::EndSequence(_) | write::ConvertLineRow::Row(_) if dead => {
+                dead = !matches!(row, write::ConvertLineRow::EndSequence(_));
+            }
             write::ConvertLineRow::SetAddress(address) => {
                 old_base = address;
                 new_base = begin(code, address);
