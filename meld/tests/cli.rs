@@ -111,3 +111,52 @@ fn stdin_to_stdout() {
     assert_eq!(run.status.code(), Some(0));
     assert!(wasmparser::Parser::is_component(&run.stdout));
 }
+
+/// Whether a core module has a custom section named `name`.
+fn has_section(module: &[u8], name: &str) -> bool {
+    wasmparser::Parser::new(0)
+        .parse_all(module)
+        .any(|p| matches!(p, Ok(wasmparser::Payload::CustomSection(c)) if c.name() == name))
+}
+
+/// `--debug-info` keeps DWARF by default and with `keep`, drops it with
+/// `strip` (names and producers stay), and refuses other values as a usage
+/// error.
+#[test]
+fn debug_info_keep_is_the_default_and_strip_drops_dwarf() {
+    let input = fixture("c_debug.wasm");
+    let input = input.to_str().unwrap();
+    for (args, dwarf) in [
+        (&[][..], true),
+        (&["--debug-info", "keep"][..], true),
+        (&["--debug-info", "strip"][..], false),
+    ] {
+        let out = temp("debug.wasm");
+        let mut all = vec!["fuse", input, "-o", out.to_str().unwrap()];
+        all.extend_from_slice(args);
+        let run = meld(&all);
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let bytes = std::fs::read(&out).unwrap();
+        assert_eq!(has_section(&bytes, ".debug_info"), dwarf, "{args:?}");
+        assert_eq!(has_section(&bytes, ".debug_line"), dwarf, "{args:?}");
+        assert!(has_section(&bytes, "name"), "{args:?}");
+        assert!(has_section(&bytes, "producers"), "{args:?}");
+        std::fs::remove_file(&out).unwrap();
+    }
+    let out = temp("never.wasm");
+    let run = meld(&[
+        "fuse",
+        input,
+        "-o",
+        out.to_str().unwrap(),
+        "--debug-info",
+        "some",
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(!out.exists());
+}

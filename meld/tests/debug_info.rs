@@ -16,6 +16,8 @@
 //! - `input_dwarf_verifies`: every core module of the composed input passes
 //!   `llvm-dwarfdump --verify` (the baseline: the tool reads wasm DWARF and
 //!   the fixture's own DWARF is sound).
+//! - `fusing_twice_gives_the_same_dwarf`: the output (DWARF included) is
+//!   deterministic.
 //! - `strip_drops_dwarf_keeps_names`: `--debug-info strip` output has no
 //!   `.debug_*` section and still names the trapping function.
 //!
@@ -73,10 +75,14 @@ const DWARFDUMP: &str = "llvm-dwarfdump";
 fn main() {
     let args = Arguments::from_args();
     type Test = fn(Case) -> Result<()>;
-    let tests: [(&str, Test); 4] = [
+    let tests: [(&str, Test); 5] = [
         (
             "trap_location_survives_fusion",
             trap_location_survives_fusion,
+        ),
+        (
+            "fusing_twice_gives_the_same_dwarf",
+            fusing_twice_gives_the_same_dwarf,
         ),
         (
             "fused_core_module_dwarf_verifies",
@@ -533,6 +539,17 @@ fn function_names(module: &[u8]) -> Result<Vec<String>> {
         }
     }
     Ok(names)
+}
+
+fn fusing_twice_gives_the_same_dwarf(case: Case) -> Result<()> {
+    let input = input(case)?;
+    let first = meld::Fuser::new().fuse(&input)?;
+    let second = meld::Fuser::new().fuse(&input)?;
+    ensure!(
+        first.bytes == second.bytes,
+        "two fusions of the same input differ"
+    );
+    Ok(())
 }
 
 fn strip_drops_dwarf_keeps_names(case: Case) -> Result<()> {
