@@ -101,12 +101,11 @@ fn convert(
         code: instance.code,
         globals: instance.globals,
     };
-    let code = instance.code;
     let mut units = dwarf.convert_with_filter(live(&read)?)?;
     while let Some((mut unit, root)) = units.read_unit()? {
         let size = unit.read_unit.encoding().address_size;
         if let Some(program) = unit.read_line_program(None, None)? {
-            let (program, files) = line_program(program, code, size)?;
+            let (program, files) = line_program(program, maps.code, size)?;
             unit.set_line_program(program, files);
         }
         let root_id = unit.unit.root();
@@ -198,7 +197,7 @@ fn line_program<R: gimli::Reader<Offset = usize>>(
                 program.set_address(Address::Constant(new_base));
             }
             write::ConvertLineRow::Row(row) => {
-                let old = old_base + row.address_offset;
+                let old = old_base.saturating_add(row.address_offset);
                 let address_offset = begin(code, old).saturating_sub(new_base);
                 program.generate_row(LineRow {
                     address_offset,
@@ -206,7 +205,9 @@ fn line_program<R: gimli::Reader<Offset = usize>>(
                 });
             }
             write::ConvertLineRow::EndSequence(length) => {
-                program.end_sequence(end(code, old_base + length).saturating_sub(new_base));
+                program.end_sequence(
+                    end(code, old_base.saturating_add(length)).saturating_sub(new_base),
+                );
             }
         }
     }
@@ -253,7 +254,7 @@ fn attributes<R: gimli::Reader<Offset = usize>>(
             }
             read::AttributeValue::Udata(len) if high && low_pc.is_some() => {
                 let low = low_pc.unwrap_or_default();
-                let new = end(code, low + len).saturating_sub(begin(code, low));
+                let new = end(code, low.saturating_add(len)).saturating_sub(begin(code, low));
                 AttributeValue::Udata(new)
             }
             read::AttributeValue::RangeListsRef(raw) => {
