@@ -27,11 +27,14 @@
 
 use anyhow::{Context, Result, bail, ensure};
 use libtest_mimic::{Arguments, Failed, Trial};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
-use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::component::{Component, Linker};
 use wasmtime::{Config, Engine, Store, Trap, WasmBacktrace, WasmBacktraceDetails};
-use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi::WasiCtx;
+
+mod common;
+use common::wasi::WasiHost;
 
 /// A fixture with DWARF that traps on purpose.
 #[derive(Clone, Copy)]
@@ -189,21 +192,6 @@ fn engine() -> Result<Engine> {
     Ok(Engine::new(&config)?)
 }
 
-/// The store's data: WASI 0.2 (stdout discarded) for the C command.
-struct Host {
-    wasi: WasiCtx,
-    table: ResourceTable,
-}
-
-impl WasiView for Host {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
-    }
-}
-
 /// Instantiates `component` with WASI 0.2, calls its entry point (the root
 /// `run: func()`, or `run` of its `wasi:cli/run@0.2.x` export), requires an
 /// `unreachable` trap and returns the trap's backtrace.
@@ -211,12 +199,9 @@ fn trap_backtrace(engine: &Engine, component: &[u8]) -> Result<Backtrace> {
     let component = Component::new(engine, component)
         .map_err(anyhow::Error::from)
         .context("compiling the component")?;
-    let mut linker = Linker::<Host>::new(engine);
+    let mut linker = Linker::<WasiHost>::new(engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-    let host = Host {
-        wasi: WasiCtx::builder().build(),
-        table: ResourceTable::new(),
-    };
+    let host = WasiHost::new(WasiCtx::builder().build());
     let mut store = Store::new(engine, host);
     let instance = linker
         .instantiate(&mut store, &component)
@@ -345,28 +330,30 @@ fn debug_sections(module: &[u8]) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// Writes `module` to a scratch file named `name`, runs
-/// `llvm-dwarfdump --verify` on it and fails unless it succeeds without
-/// reporting an error.
-fn dwarfdump_verify(module: &[u8], name: &str) -> Result<()> {
-    let dir = std::env::temp_dir().join(format!("meld-debug-info-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let path = dir.join(name);
+/// Writes `module` to a scratch file of its own (tests run in parallel)
+/// ending in `name`, runs `llvm-dwarfdump <flag>` on it and returns what
+/// it printed; a missing tool fails, saying how to install it.
+fn dwarfdump(module: &[u8], name: &str, flag: &str) -> Result<std::process::Output> {
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path =
+        std::env::temp_dir().join(format!("meld-dwarfdump-{}-{n}-{name}", std::process::id()));
     std::fs::write(&path, module).with_context(|| format!("writing {}", path.display()))?;
-    let result = run_verify(&path);
+    let output = Command::new(DWARFDUMP).arg(flag).arg(&path).output();
     let _ = std::fs::remove_file(&path);
-    let _ = std::fs::remove_dir(&dir);
-    result
-}
-
-fn run_verify(path: &Path) -> Result<()> {
-    let output = match Command::new(DWARFDUMP).arg("--verify").arg(path).output() {
-        Ok(output) => output,
+    match output {
+        Ok(output) => Ok(output),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
             "`{DWARFDUMP}` is not installed (Debian's `llvm` package): run fixtures/toolchain.sh"
         ),
-        Err(e) => return Err(e).with_context(|| format!("running {DWARFDUMP}")),
-    };
+        Err(e) => Err(e).with_context(|| format!("running {DWARFDUMP}")),
+    }
+}
+
+/// Runs `llvm-dwarfdump --verify` on `module` and fails unless it succeeds
+/// without reporting an error.
+fn dwarfdump_verify(module: &[u8], name: &str) -> Result<()> {
+    let output = dwarfdump(module, name, "--verify")?;
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
@@ -444,18 +431,7 @@ fn frame_bases_name_stack_pointers(module: &[u8]) -> Result<()> {
             }
         }
     }
-    let dir = std::env::temp_dir().join(format!("meld-frame-bases-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join("fused.wasm");
-    std::fs::write(&path, module)?;
-    let output = Command::new(DWARFDUMP)
-        .arg("--debug-info")
-        .arg(&path)
-        .output();
-    let _ = std::fs::remove_file(&path);
-    let _ = std::fs::remove_dir(&dir);
-    let output =
-        output.with_context(|| format!("running {DWARFDUMP} (run fixtures/toolchain.sh)"))?;
+    let output = dwarfdump(module, "fused.wasm", "--debug-info")?;
     let text = String::from_utf8_lossy(&output.stdout);
     let mut named = 0;
     for op in text.split("DW_OP_WASM_location ").skip(1) {

@@ -9,13 +9,14 @@
 
 use anyhow::{Context, Result, ensure};
 use common::trial;
+use common::wasi::WasiHost;
 use libtest_mimic::Arguments;
 use std::fmt;
-use wasmtime::component::{Component, Linker, ResourceTable, Val};
+use wasmtime::component::{Component, Linker, Val};
 use wasmtime::{Store, format_err};
+use wasmtime_wasi::WasiCtx;
 use wasmtime_wasi::cli::{AsyncStdoutStream, StdoutStream};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 mod common;
 
@@ -37,21 +38,6 @@ fn main() {
         trial("wasi::single_older_version", move || single("@0.2.0")),
     ];
     libtest_mimic::run(&args, trials).exit();
-}
-
-/// The store's data: wasmtime-wasi's context and resource table.
-struct Host {
-    wasi: WasiCtx,
-    table: ResourceTable,
-}
-
-impl WasiView for Host {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
-    }
 }
 
 /// What one call of a root export did.
@@ -91,16 +77,13 @@ fn run(
     captured: impl Fn() -> Vec<u8>,
 ) -> wasmtime::Result<Observed> {
     let engine = common::engine()?;
-    let mut linker = Linker::<Host>::new(&engine);
+    let mut linker = Linker::<WasiHost>::new(&engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
     let wasi = WasiCtx::builder()
         .stdout(stdout)
         .insecure_random_seed(SEED)
         .build();
-    let host = Host {
-        wasi,
-        table: ResourceTable::new(),
-    };
+    let host = WasiHost::new(wasi);
     let mut store = Store::new(&engine, host);
     let component = Component::new(&engine, component)?;
     let instance = linker.instantiate(&mut store, &component)?;

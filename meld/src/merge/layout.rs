@@ -143,7 +143,8 @@ pub struct InstanceMap {
 }
 
 impl InstanceMap {
-    fn get(&self, kind: ItemKind) -> &[u32] {
+    /// The index map of `kind`.
+    pub fn get(&self, kind: ItemKind) -> &[u32] {
         match kind {
             ItemKind::Func => &self.funcs,
             ItemKind::Table => &self.tables,

@@ -46,12 +46,12 @@ impl Target<'_> {
     /// range (a malformed name section only costs the names).
     fn fused(&self, space: Space, index: u32) -> Option<u32> {
         use crate::plan::ItemKind;
-        let (kind, map) = match space {
-            Space::Func => (ItemKind::Func, &self.map.funcs),
-            Space::Global => (ItemKind::Global, &self.map.globals),
-            Space::Memory => (ItemKind::Memory, &self.map.memories),
-            Space::Table => (ItemKind::Table, &self.map.tables),
-            Space::Tag => (ItemKind::Tag, &self.map.tags),
+        let kind = match space {
+            Space::Func => ItemKind::Func,
+            Space::Global => ItemKind::Global,
+            Space::Memory => ItemKind::Memory,
+            Space::Table => ItemKind::Table,
+            Space::Tag => ItemKind::Tag,
             Space::Type => {
                 return (index < self.info.types.len() as u32).then(|| self.map.type_base + index);
             }
@@ -61,7 +61,7 @@ impl Target<'_> {
         if index < self.info.imported(kind) {
             return None;
         }
-        map.get(index as usize).copied()
+        self.map.get(kind).get(index as usize).copied()
     }
 }
 

@@ -9,6 +9,7 @@
 #![allow(dead_code)]
 
 pub mod files;
+pub mod wasi;
 
 use anyhow::{Context, Result, ensure};
 use libtest_mimic::{Failed, Trial};
