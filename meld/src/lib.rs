@@ -78,6 +78,10 @@ pub mod error;
 pub mod merge;
 pub mod plan;
 pub mod runtime;
+/// `--memory single`: several memories lowered to one, as regions.
+pub mod single;
+/// Several defined tables of one reference type lowered to one, as regions.
+pub mod tables;
 pub mod transfers;
 pub mod translate;
 pub mod validate;

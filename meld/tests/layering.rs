@@ -24,6 +24,8 @@ const STAGES: &[(&str, u32)] = &[
     ("translate", 2),
     ("runtime", 2),
     ("merge", 3),
+    ("single", 4),
+    ("tables", 4),
     ("wrap", 4),
 ];
 
