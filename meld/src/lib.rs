@@ -85,6 +85,7 @@ pub mod tables;
 pub mod transfers;
 pub mod translate;
 pub mod validate;
+pub mod world;
 pub mod wrap;
 
 pub use error::Error;
@@ -95,6 +96,8 @@ pub use error::Error;
 pub struct Fuser {
     component: bool,
     debug_info: merge::DebugInfo,
+    memory: merge::Memory,
+    budget_pages: Option<u64>,
 }
 
 /// The result of [`Fuser::fuse`].
@@ -138,16 +141,51 @@ impl Fuser {
         self
     }
 
+    /// How the output's memories are laid out: one per instance memory
+    /// ([`merge::Memory::Multi`], the default) or all in one
+    /// ([`merge::Memory::Single`], see [`single`]).
+    pub fn memory(&mut self, memory: merge::Memory) -> &mut Self {
+        self.memory = memory;
+        self
+    }
+
+    /// Under [`merge::Memory::Single`]: the most pages a region may grow to
+    /// when its memory declares no maximum (`None`: only the 4 GiB of the
+    /// one memory limits it).
+    pub fn memory_budget(&mut self, pages: Option<u64>) -> &mut Self {
+        self.budget_pages = pages;
+        self
+    }
+
     /// Fuses `input` (a component binary). The input is validated first
     /// ([`validate::input`]), the output before it is returned.
     pub fn fuse(&self, input: &[u8]) -> Result<Fused, Error> {
         let exceptions = validate::input(input)?;
-        let plan = translate::translate(input, exceptions).map_err(|e| stage(input, e))?;
+        let mut plan = translate::translate(input, exceptions).map_err(|e| stage(input, e))?;
+        if self.memory == merge::Memory::Single {
+            translate::convert_addresses(&mut plan);
+            translate::share_host_imports(&mut plan);
+        }
         let options = merge::Options {
             export_start: self.component,
             debug_info: self.debug_info,
+            memory: self.memory,
         };
-        let merged = merge::merge(&plan, &options).map_err(|e| stage(input, e))?;
+        let mut merged = merge::merge(&plan, &options).map_err(|e| stage(input, e))?;
+        if self.memory == merge::Memory::Single {
+            let options = single::Options {
+                budget_pages: self.budget_pages,
+                base_globals: std::mem::take(&mut merged.bases),
+                export_name: merge::SINGLE_MEMORY.to_string(),
+            };
+            let lowered = single::lower(&merged.module, &options).map_err(|e| stage(input, e))?;
+            let lowered = tables::lower(&lowered.module).map_err(|e| stage(input, e))?;
+            merged.module = lowered.module;
+            for name in &mut merged.exports.memories {
+                *name = merge::SINGLE_MEMORY.to_string();
+            }
+            world::embed(&mut merged.module, input, &plan).map_err(|e| stage(input, e))?;
+        }
         let core = encode::validate_core(merged.module, exceptions).map_err(|e| stage(input, e))?;
         let bytes = if self.component {
             wrap::wrap(input, &plan, &merged.exports, &core).map_err(|e| stage(input, e))?

@@ -34,6 +34,40 @@ enum DebugInfo {
     Strip,
 }
 
+/// `--memory`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Memory {
+    /// One memory per instance memory, plus the handle tables'.
+    Multi,
+    /// Every memory a region of one memory.
+    Single,
+}
+
+/// A `--memory-budget` size: bytes, or with a `KiB`, `MiB` or `GiB` suffix,
+/// a whole number of 64 KiB pages; returns pages.
+fn pages(text: &str) -> Result<u64, String> {
+    let (digits, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => text.split_at(i),
+        None => (text, ""),
+    };
+    let unit: u64 = match unit {
+        "" => 1,
+        "KiB" => 1 << 10,
+        "MiB" => 1 << 20,
+        "GiB" => 1 << 30,
+        _ => return Err(format!("`{unit}` is not a unit: use KiB, MiB or GiB")),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size"))?;
+    let bytes = n.checked_mul(unit).filter(|b| *b <= 1 << 32);
+    match bytes {
+        Some(b) if b % 65536 == 0 => Ok(b / 65536),
+        Some(_) => Err(format!("{text} is not a whole number of 64 KiB pages")),
+        None => Err(format!("{text} is more than the 4 GiB of a 32-bit memory")),
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Fuse a component into one core module (or, with --component, a
@@ -53,6 +87,18 @@ enum Command {
         /// `strip` drops them. Names and producers are kept either way.
         #[arg(long, value_enum, default_value_t = DebugInfo::Keep)]
         debug_info: DebugInfo,
+        /// How the output's linear memories are laid out: `multi` keeps one
+        /// memory per instance memory (plus the handle tables'); `single`
+        /// puts each in a region of one memory, every access rebased and
+        /// bounds-checked against its region, `memory.grow` virtualised per
+        /// region.
+        #[arg(long, value_enum, default_value_t = Memory::Multi)]
+        memory: Memory,
+        /// With `--memory single`: the most a region may grow to when its
+        /// memory declares no maximum (e.g. `256MiB`; default: limited only
+        /// by the one memory's 4 GiB).
+        #[arg(long, value_parser = pages, value_name = "SIZE")]
+        memory_budget: Option<u64>,
     },
     /// Print the flattened plan of a component.
     Inspect {
@@ -97,6 +143,8 @@ fn run(cli: Cli) -> Result<()> {
             output,
             component,
             debug_info,
+            memory,
+            memory_budget,
         } => {
             let start = Instant::now();
             let bytes = read(&input)?;
@@ -104,9 +152,19 @@ fn run(cli: Cli) -> Result<()> {
                 DebugInfo::Keep => meld::merge::DebugInfo::Keep,
                 DebugInfo::Strip => meld::merge::DebugInfo::Strip,
             };
+            let memory = match memory {
+                Memory::Multi => meld::merge::Memory::Multi,
+                Memory::Single => meld::merge::Memory::Single,
+            };
+            if memory_budget.is_some() && matches!(memory, meld::merge::Memory::Multi) {
+                eprintln!("error: --memory-budget needs --memory single");
+                std::process::exit(2);
+            }
             let fused = meld::Fuser::new()
                 .component(component)
                 .debug_info(debug_info)
+                .memory(memory)
+                .memory_budget(memory_budget)
                 .fuse(&bytes)?;
             write(&output, &fused.bytes)?;
             let s = fused.stats;

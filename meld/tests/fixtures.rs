@@ -147,6 +147,14 @@ fn main() {
             format!("core_module_validates::{case}"),
             move || check(core_module_validates(case)),
         ));
+        trials.push(Trial::test(
+            format!("single_memory_runs::{case}"),
+            move || check(single_memory_runs(case)),
+        ));
+        trials.push(Trial::test(
+            format!("rewrapped_by_wit_component::{case}"),
+            move || check(rewrapped_by_wit_component(case)),
+        ));
         trials.push(Trial::test(format!("deterministic::{case}"), move || {
             check(deterministic(case))
         }));
@@ -192,6 +200,86 @@ fn fused_component_runs(case: &str) -> Result<()> {
     ensure!(
         observed == composed,
         "the fused component showed\n  {observed}\nthe composed one\n  {composed}"
+    );
+    Ok(())
+}
+
+/// A fuser with `--memory single`, and `--debug-info strip` (the C
+/// fixtures carry DWARF, which single-memory mode does not carry yet).
+fn single_memory() -> meld::Fuser {
+    let mut fuser = meld::Fuser::new();
+    fuser
+        .memory(meld::merge::Memory::Single)
+        .debug_info(meld::merge::DebugInfo::Strip);
+    fuser
+}
+
+/// The most memories and tables any core module inside `wasm` (a module or
+/// a component) defines.
+fn most_defined(wasm: &[u8]) -> Result<(u32, u32)> {
+    let (mut memories, mut tables) = (0, 0);
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        match payload? {
+            wasmparser::Payload::MemorySection(s) => memories = memories.max(s.count()),
+            wasmparser::Payload::TableSection(s) => tables = tables.max(s.count()),
+            _ => {}
+        }
+    }
+    Ok((memories, tables))
+}
+
+/// `--memory single`: the core output defines one memory and validates
+/// without multi-memory; the `--component` output's modules define at most
+/// one memory and one table each, and it runs under wasmtime's pooling
+/// allocator at its default limits like the composition under the ordinary
+/// one.
+fn single_memory_runs(case: &str) -> Result<()> {
+    let input = input(case)?;
+    let single = |component| single_memory().component(component).fuse(&input);
+    let core = single(false)?.bytes;
+    ensure!(
+        most_defined(&core)?.0 == 1,
+        "the core output has not one memory"
+    );
+    let mut features = wasmparser::WasmFeatures::default();
+    features.set(wasmparser::WasmFeatures::MULTI_MEMORY, false);
+    features.set(wasmparser::WasmFeatures::EXCEPTIONS, case == "exceptions");
+    wasmparser::Validator::new_with_features(features)
+        .validate_all(&core)
+        .context("the core output needs more than wasm 2.0 and what the input uses")?;
+    let fused = single(true)?.bytes;
+    let (memories, tables) = most_defined(&fused)?;
+    ensure!(
+        memories <= 1 && tables <= 1,
+        "a module of the fused component defines {memories} memories and {tables} tables"
+    );
+    let composed = Oracle::new()?.observe(&input)?;
+    let observed = (Oracle::pooling()?.observe(&fused))
+        .context("running the fused component under the pooling allocator")?;
+    ensure!(
+        observed == composed,
+        "the fused component showed\n  {observed}\nthe composed one\n  {composed}"
+    );
+    Ok(())
+}
+
+/// The `--memory single` core output follows wit-component's conventions:
+/// `wit_component::ComponentEncoder` (`wasm-tools component new`) turns it
+/// into a component that runs like the input.
+fn rewrapped_by_wit_component(case: &str) -> Result<()> {
+    let input = input(case)?;
+    let core = single_memory().fuse(&input)?.bytes;
+    let component = wit_component::ComponentEncoder::default()
+        .module(&core)?
+        .validate(true)
+        .encode()
+        .context("wit-component refuses the core output")?;
+    let composed = Oracle::new()?.observe(&input)?;
+    let observed =
+        (Oracle::new()?.observe(&component)).context("running the re-wrapped core output")?;
+    ensure!(
+        observed == composed,
+        "the re-wrapped core output showed\n  {observed}\nthe composed input\n  {composed}"
     );
     Ok(())
 }

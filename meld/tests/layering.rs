@@ -26,6 +26,7 @@ const STAGES: &[(&str, u32)] = &[
     ("merge", 3),
     ("single", 4),
     ("tables", 4),
+    ("world", 4),
     ("wrap", 4),
 ];
 

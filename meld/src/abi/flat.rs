@@ -15,6 +15,40 @@ pub fn spilled(params: &[(String, ValType)]) -> bool {
     params.iter().map(|(_, t)| t.flat_len()).sum::<usize>() > MAX_FLAT_PARAMS
 }
 
+/// The most core values results are returned in; more are returned
+/// through memory, as one pointer (`MAX_FLAT_RESULTS`).
+pub const MAX_FLAT_RESULTS: usize = 1;
+
+/// The core signature a function of type `ty` is lifted from (and a lower
+/// of it has, less the result pointer parameter a lower adds where a lift
+/// returns one): `(params, results)`.
+pub fn lifted_signature(ty: &crate::plan::FuncType) -> (Vec<CoreType>, Vec<CoreType>) {
+    let params = if spilled(&ty.params) {
+        vec![CoreType::I32]
+    } else {
+        ty.params.iter().flat_map(|(_, t)| flat(t)).collect()
+    };
+    let results = match ty.result.as_ref().map(flat) {
+        Some(r) if r.len() > MAX_FLAT_RESULTS => vec![CoreType::I32],
+        Some(r) => r,
+        None => Vec::new(),
+    };
+    (params, results)
+}
+
+/// Whether a call of `ty` passes addresses in linear memory: of strings or
+/// lists anywhere in its parameters or result, of parameters passed
+/// through memory, or of a result returned through memory.
+pub fn passes_addresses(ty: &crate::plan::FuncType) -> bool {
+    let values = ty.params.iter().map(|(_, t)| t).chain(&ty.result);
+    spilled(&ty.params)
+        || ty
+            .result
+            .as_ref()
+            .is_some_and(|r| r.flat_len() > MAX_FLAT_RESULTS)
+        || values.into_iter().any(ValType::has_pointer)
+}
+
 /// The flattened core types of `ty`.
 pub fn flat(ty: &ValType) -> Vec<CoreType> {
     use CoreType::{F32, F64, I32, I64};

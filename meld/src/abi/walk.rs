@@ -1,4 +1,5 @@
-//! Code that converts every handle inside a component value in place:
+//! Code that converts every handle (and with [`Walker::reloc`] every
+//! address) inside a component value in place:
 //! handles in flattened locals (records, tuples, the payloads of variants,
 //! options and results) and in linear memory (list elements, parameters
 //! and results passed through memory), walking lists with a loop. The
@@ -51,6 +52,22 @@ pub struct Walker {
     pub uses_memory: bool,
     /// The memory values live in (0 unless set).
     pub memory: u32,
+    /// Pointers to convert as well as handles (none unless set).
+    pub reloc: Option<Reloc>,
+}
+
+/// Every string's and list's address the walk meets, in flattened locals
+/// and in memory, is converted too: the base address held in global `base`
+/// added (region-relative to absolute, `--memory single`'s boundary) or
+/// subtracted (absolute to region-relative). A list's elements are walked
+/// through its region-relative address: before the address is made
+/// absolute, after it is made relative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reloc {
+    /// The global holding the base address.
+    pub base: u32,
+    /// Whether the base is added (else subtracted).
+    pub to_absolute: bool,
 }
 
 impl Walker {
@@ -62,6 +79,7 @@ impl Walker {
             added: 0,
             uses_memory: false,
             memory: 0,
+            reloc: None,
         }
     }
 
@@ -81,6 +99,36 @@ impl Walker {
         let mut f = Function::new(locals);
         f.raw(self.code);
         f
+    }
+
+    /// Whether the walk converts anything inside `ty`.
+    fn wants(&self, ty: &ValType) -> bool {
+        ty.has_handle() || (self.reloc.is_some() && ty.has_pointer())
+    }
+
+    /// Converts the address on top of the stack ([`Walker::reloc`]).
+    fn rebase(&mut self) {
+        let Some(r) = self.reloc else { return };
+        let s = &mut self.sink();
+        s.global_get(r.base);
+        if r.to_absolute {
+            s.i32_add()
+        } else {
+            s.i32_sub()
+        };
+    }
+
+    /// Converts the address in `local`, of core type `slot`.
+    fn rebase_local(&mut self, local: u32, slot: CoreType) {
+        self.get_i32(local, slot);
+        self.rebase();
+        self.set_i32(local, slot);
+    }
+
+    /// Whether addresses are made relative (converted before a list's
+    /// elements are walked through them).
+    fn relative_first(&self) -> bool {
+        self.reloc.is_some_and(|r| !r.to_absolute)
     }
 
     fn local(&mut self) -> u32 {
@@ -117,7 +165,7 @@ impl Walker {
     /// inside a variant case the enclosing variant's joined ones.
     fn flat_in(&mut self, ty: &ValType, first: u32, slots: &[CoreType], conv: &mut Convert) {
         assert_eq!(slots.len(), ty.flat_len(), "one slot per flat value");
-        if !ty.has_handle() {
+        if !self.wants(ty) {
             return;
         }
         match ty {
@@ -128,15 +176,25 @@ impl Walker {
             }
             ValType::Record(fs) => self.flat_fields(fs.iter().map(|(_, t)| t), first, slots, conv),
             ValType::Tuple(ts) => self.flat_fields(ts.iter(), first, slots, conv),
+            ValType::String => self.rebase_local(first, slots[0]),
             ValType::List(t) => {
-                let ptr = self.i32_local(first, slots[0]);
-                let len = self.i32_local(first + 1, slots[1]);
-                self.list(t, ptr, len, conv);
+                let relative_first = self.relative_first();
+                if relative_first {
+                    self.rebase_local(first, slots[0]);
+                }
+                if self.wants(t) {
+                    let ptr = self.i32_local(first, slots[0]);
+                    let len = self.i32_local(first + 1, slots[1]);
+                    self.list(t, ptr, len, conv);
+                }
+                if !relative_first {
+                    self.rebase_local(first, slots[0]);
+                }
             }
             _ => {
                 let cases = layout::cases(ty).expect("only variant-likes are left");
                 for (i, case) in cases.into_iter().enumerate() {
-                    let Some(case) = case.filter(|c| c.has_handle()) else {
+                    let Some(case) = case.filter(|c| self.wants(c)) else {
                         continue;
                     };
                     self.get_i32(first, slots[0]);
@@ -217,7 +275,7 @@ impl Walker {
     /// Converts the handles of the `ty` stored at address `addr` (a local)
     /// plus `offset` in [`Walker::memory`].
     pub fn mem(&mut self, ty: &ValType, addr: u32, offset: u32, conv: &mut Convert) {
-        if !ty.has_handle() {
+        if !self.wants(ty) {
             return;
         }
         self.uses_memory = true;
@@ -239,17 +297,35 @@ impl Walker {
                     self.mem(t, addr, offset + o, conv);
                 }
             }
+            ValType::String => {
+                self.sink().local_get(addr).local_get(addr).i32_load(word);
+                self.rebase();
+                self.sink().i32_store(word);
+            }
             ValType::List(t) => {
                 let (ptr, len) = (self.local(), self.local());
                 let second = self.at(offset + 4, 2);
-                self.sink()
-                    .local_get(addr)
-                    .i32_load(word)
-                    .local_set(ptr)
-                    .local_get(addr)
-                    .i32_load(second)
-                    .local_set(len);
-                self.list(t, ptr, len, conv);
+                self.sink().local_get(addr).i32_load(word);
+                let relative_first = self.relative_first();
+                if relative_first {
+                    self.rebase();
+                    self.sink()
+                        .local_set(ptr)
+                        .local_get(addr)
+                        .local_get(ptr)
+                        .i32_store(word);
+                } else {
+                    self.sink().local_set(ptr);
+                }
+                self.sink().local_get(addr).i32_load(second).local_set(len);
+                if self.wants(t) {
+                    self.list(t, ptr, len, conv);
+                }
+                if !relative_first && self.reloc.is_some() {
+                    self.sink().local_get(addr).local_get(ptr);
+                    self.rebase();
+                    self.sink().i32_store(word);
+                }
             }
             _ => {
                 let cases = layout::cases(ty).expect("only variant-likes are left");
@@ -257,7 +333,7 @@ impl Walker {
                 let disc = layout::disc_size(cases.len());
                 let (byte, half) = (self.at(offset, 0), self.at(offset, 1));
                 for (i, case) in cases.into_iter().enumerate() {
-                    let Some(case) = case.filter(|c| c.has_handle()) else {
+                    let Some(case) = case.filter(|c| self.wants(c)) else {
                         continue;
                     };
                     let s = &mut self.sink();

@@ -192,6 +192,10 @@ pub struct Layout {
     pub start_func: u32,
     /// Total types.
     pub types: u32,
+    /// Total globals (the resource machinery's last).
+    pub globals: u32,
+    /// Total memories (the resource machinery's last).
+    pub memories: u32,
 }
 
 impl Layout {
@@ -262,6 +266,8 @@ impl Layout {
                 .transpose()
                 .with_context(|| format!("the destructor of resource {r}"))?;
         }
+        let globals = next.global + resources.global_count;
+        let memories = next.memory + resources.memory_count;
         Ok(Layout {
             modules,
             instances,
@@ -275,6 +281,8 @@ impl Layout {
             resources,
             start_func: next.func,
             types: next.ty,
+            globals,
+            memories,
         })
     }
 
@@ -338,7 +346,9 @@ fn intrinsic_slots(plan: &Plan, modules: &[ModuleInfo]) -> Result<Vec<Option<(u3
     // import (same core type); a host resource whose handles exist, the
     // host's `resource.drop`.
     for i in 0..used.len() {
-        if let Intrinsic::HostCall { import, .. } = plan.intrinsics[used[i].0] {
+        if let Intrinsic::HostCall { import, .. } = plan.intrinsics[used[i].0]
+            && !used.iter().any(|(u, _)| *u == import)
+        {
             let ty = used[i].1.clone();
             used.push((import, ty));
         }

@@ -26,21 +26,24 @@
 mod addrs;
 mod copy;
 mod dwarf;
+mod exports;
 pub mod layout;
 mod names;
 mod producers;
 mod remap;
+mod single;
 
 use crate::plan::{Intrinsic, ItemKind, Plan};
 use crate::runtime;
 use anyhow::{Context, Result};
 use copy::Sections;
+pub use exports::CoreExports;
 use layout::Layout;
 use remap::Remap;
 use wasm_encoder::reencode::Reencode;
 use wasm_encoder::{
-    DataCountSection, EntityType, ExportKind, ExportSection, Function, ImportSection, Instruction,
-    Module, StartSection,
+    DataCountSection, EntityType, ExportKind, Function, ImportSection, Instruction, Module,
+    StartSection,
 };
 
 /// The fused module (not yet validated) and the names of what it exports.
@@ -50,26 +53,9 @@ pub struct Merged {
     pub module: Vec<u8>,
     /// The export names of what a wrapping component needs.
     pub exports: CoreExports,
-}
-
-/// Export names of the fused module, parallel to the plan's lists.
-#[derive(Debug, Clone, Default)]
-pub struct CoreExports {
-    /// Per root export: the lifted core function (named like the export).
-    pub root: Vec<String>,
-    /// Per [`Plan::memories`] entry.
-    pub memories: Vec<String>,
-    /// Per [`Plan::reallocs`] entry.
-    pub reallocs: Vec<String>,
-    /// Per [`Plan::post_returns`] entry.
-    pub post_returns: Vec<String>,
-    /// Per [`Plan::host_imports`] entry: the fused module's import (module,
-    /// name), `None` if no core instance uses that lowering.
-    pub imports: Vec<Option<(String, String)>>,
-    /// Per [`Plan::resources`] entry: the fused module's import (module,
-    /// name) of the host's `resource.drop`, for a resource imported from the
-    /// host whose handles exist inside.
-    pub resource_drops: Vec<Option<(String, String)>>,
+    /// Under [`Memory::Single`]: per memory, the global its region's base
+    /// goes in (for [`crate::single::Options::base_globals`]); else empty.
+    pub bases: Vec<u32>,
 }
 
 /// The fused module's import name of the host's `resource.drop` of host
@@ -114,6 +100,20 @@ pub struct Options {
     pub export_start: bool,
     /// Whether DWARF is carried into the fused module.
     pub debug_info: DebugInfo,
+    /// How the memories are laid out.
+    pub memory: Memory,
+}
+
+/// How the fused module's memories are laid out (`--memory`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Memory {
+    /// One memory per instance memory and for the resource machinery (the
+    /// default).
+    #[default]
+    Multi,
+    /// One memory: the module is merged with its boundary converting
+    /// addresses ([`single`]), for [`crate::single::lower`] to finish.
+    Single,
 }
 
 /// What happens to the input's DWARF (`--debug-info`).
@@ -127,6 +127,9 @@ pub enum DebugInfo {
     Strip,
 }
 
+/// The export name of the one memory under [`Memory::Single`].
+pub const SINGLE_MEMORY: &str = "memory";
+
 /// The export name of the start function under [`Options::export_start`].
 pub const START: &str = "meld:start";
 
@@ -139,7 +142,9 @@ pub fn merge(plan: &Plan, options: &Options) -> Result<Merged> {
         .iter()
         .map(|m| layout.resolve(m, ItemKind::Memory))
         .collect::<Result<Vec<_>>>()?;
-    let (imports, host_names, drop_names) = intrinsics(plan, &layout, &memories, &mut s)?;
+    let bases = (options.memory == Memory::Single).then(|| single::Globals::new(&layout));
+    let (imports, host_names, drop_names) =
+        intrinsics(plan, &layout, (&memories, bases.as_ref()), &mut s)?;
     s.types.ty().function([], []);
     s.types
         .ty()
@@ -181,12 +186,19 @@ pub fn merge(plan: &Plan, options: &Options) -> Result<Merged> {
         }
     }
     resource_machinery(&layout, &mut s, &mut names);
+    if let Some(bases) = &bases {
+        bases.define(&mut s, &mut names);
+    }
     start.instruction(&Instruction::End);
     s.funcs.function(layout.start_type);
     s.code.function(&start);
     names.meld(layout.start_func, "start");
+    let wrappers = match &bases {
+        Some(b) => single::wrappers(plan, &layout, b, &memories, &mut s, &mut names)?,
+        None => single::Wrappers::default(),
+    };
 
-    let mut exports = export(plan, &layout, &mut s.exports)?;
+    let mut exports = exports::export(plan, &layout, (&wrappers, bases.is_some()), &mut s.exports)?;
     exports.imports = host_names;
     exports.resource_drops = drop_names;
     let start = if options.export_start {
@@ -216,6 +228,7 @@ pub fn merge(plan: &Plan, options: &Options) -> Result<Merged> {
     Ok(Merged {
         module: assemble(s, &imports, start, customs),
         exports,
+        bases: bases.map(|b| b.bases).unwrap_or_default(),
     })
 }
 
@@ -235,7 +248,7 @@ type ImportNames = Vec<Option<(String, String)>>;
 fn intrinsics(
     plan: &Plan,
     layout: &Layout,
-    memories: &[u32],
+    (memories, single): (&[u32], Option<&single::Globals>),
     s: &mut Sections,
 ) -> Result<(ImportSection, ImportNames, ImportNames)> {
     let mut used: Vec<_> = layout
@@ -281,7 +294,13 @@ fn intrinsics(
                     .context("a host call without its import")?;
                 let hi = &plan.host_imports[host];
                 let memory = hi.options.memory.map(|m| memories[m]);
-                runtime::resources::host_call(&layout.resources, &hi.ty, ty, *raw, memory)
+                let single = single
+                    .zip(memory)
+                    .map(|(g, m)| runtime::resources::SingleCall {
+                        base: g.bases[m as usize],
+                        realloc: hi.options.realloc.map(|r| (g.selector, r as u32)),
+                    });
+                runtime::resources::host_call(&layout.resources, &hi.ty, ty, *raw, memory, single)
                     .with_context(|| format!("host import `{}`", hi.name))?
             }
             _ => {
@@ -384,48 +403,4 @@ fn assemble(s: Sections, imports: &ImportSection, start: Option<u32>, custom: Cu
         );
     }
     bytes
-}
-
-/// Exports the root functions and everything canonical options name.
-fn export(plan: &Plan, layout: &Layout, exports: &mut ExportSection) -> Result<CoreExports> {
-    let mut names = CoreExports::default();
-    for e in &plan.exports {
-        exports.export(
-            &e.name.to_string(),
-            ExportKind::Func,
-            layout.resolve(&e.func, ItemKind::Func)?,
-        );
-        names.root.push(e.name.to_string());
-    }
-    let lists = [
-        (
-            &plan.memories,
-            ItemKind::Memory,
-            ExportKind::Memory,
-            "memory",
-            &mut names.memories,
-        ),
-        (
-            &plan.reallocs,
-            ItemKind::Func,
-            ExportKind::Func,
-            "realloc",
-            &mut names.reallocs,
-        ),
-        (
-            &plan.post_returns,
-            ItemKind::Func,
-            ExportKind::Func,
-            "post-return",
-            &mut names.post_returns,
-        ),
-    ];
-    for (defs, kind, export_kind, label, out) in lists {
-        for (i, def) in defs.iter().enumerate() {
-            let name = format!("meld:{label}{i}");
-            exports.export(&name, export_kind, layout.resolve(def, kind)?);
-            out.push(name);
-        }
-    }
-    Ok(names)
 }

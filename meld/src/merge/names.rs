@@ -162,6 +162,12 @@ impl Names {
         self.spaces[Space::Func as usize].insert(index, Entry { name, owner: None });
     }
 
+    /// Names fused global `index` `meld:<what>`.
+    pub fn meld_global(&mut self, index: u32, what: &str) {
+        let name = format!("meld:{what}");
+        self.spaces[Space::Global as usize].insert(index, Entry { name, owner: None });
+    }
+
     /// The `name` section.
     pub fn section(&self) -> NameSection {
         let mut section = NameSection::new();

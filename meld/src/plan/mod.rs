@@ -387,20 +387,26 @@ pub enum ValType {
 impl ValType {
     /// Whether this is or contains a handle.
     pub fn has_handle(&self) -> bool {
-        match self {
-            ValType::Own(_) | ValType::Borrow(_) => true,
-            ValType::List(t) | ValType::Option(t) => t.has_handle(),
-            ValType::Record(fs) => fs.iter().any(|(_, t)| t.has_handle()),
-            ValType::Tuple(ts) => ts.iter().any(ValType::has_handle),
-            ValType::Variant(cs) => cs
-                .iter()
-                .any(|(_, t)| t.as_ref().is_some_and(ValType::has_handle)),
-            ValType::Result { ok, err } => {
-                ok.as_deref().is_some_and(ValType::has_handle)
-                    || err.as_deref().is_some_and(ValType::has_handle)
+        self.contains(&|t| matches!(t, ValType::Own(_) | ValType::Borrow(_)))
+    }
+
+    /// Whether this is or contains a pointer into linear memory (a string
+    /// or a list).
+    pub fn has_pointer(&self) -> bool {
+        self.contains(&|t| matches!(t, ValType::String | ValType::List(_)))
+    }
+
+    /// Whether this or a type inside it is one `hit` picks.
+    fn contains(&self, hit: &impl Fn(&ValType) -> bool) -> bool {
+        hit(self)
+            || match self {
+                ValType::List(t) | ValType::Option(t) => t.contains(hit),
+                ValType::Record(fs) => fs.iter().any(|(_, t)| t.contains(hit)),
+                ValType::Tuple(ts) => ts.iter().any(|t| t.contains(hit)),
+                ValType::Variant(cs) => cs.iter().flat_map(|(_, t)| t).any(|t| t.contains(hit)),
+                ValType::Result { ok, err } => ok.iter().chain(err).any(|t| t.contains(hit)),
+                _ => false,
             }
-            _ => false,
-        }
     }
 
     /// The handles (`Own` and `Borrow`) this is or contains, outermost

@@ -22,9 +22,9 @@ use crate::plan::Plan;
 use anyhow::{Context, Result};
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasm_encoder::{
-    ComponentBuilder, ElementSection, Elements, EntityType, ExportKind, ExportSection, Function,
-    FunctionSection, ImportSection, Instruction, Module, ModuleArg, RefType, TableSection,
-    TableType, TypeSection,
+    CanonicalOption, ComponentBuilder, ElementSection, Elements, EntityType, ExportKind,
+    ExportSection, Function, FunctionSection, ImportSection, Instruction, Module, ModuleArg,
+    RefType, TableSection, TableType, TypeSection,
 };
 
 /// One fused-module import to satisfy.
@@ -90,7 +90,16 @@ pub fn instantiate(
     for (i, (n, func)) in needed.iter().zip(&funcs).enumerate() {
         let core = match n.what {
             Need::Func(h) => {
-                let opts = options(b, fused, exports, &plan.host_imports[h].options);
+                let mut opts = options(b, fused, exports, &plan.host_imports[h].options);
+                // `--memory single`: the host's allocations go to the
+                // caller's realloc through one dispatching realloc.
+                if let Some(name) = &exports.import_realloc {
+                    for o in &mut opts {
+                        if let CanonicalOption::Realloc(f) = o {
+                            *f = b.core_alias_export(None, fused, name, ExportKind::Func);
+                        }
+                    }
+                }
                 b.lower_func(None, *func, opts)
             }
             Need::Drop(_) => b.resource_drop(*func),

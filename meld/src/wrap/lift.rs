@@ -8,7 +8,7 @@ use super::types::TypeEncoder;
 use crate::merge::CoreExports;
 use crate::plan::{Plan, RootExport};
 use anyhow::{Context, Result};
-use wasm_encoder::{CanonicalOption, ComponentBuilder};
+use wasm_encoder::{CanonicalOption, ComponentBuilder, ExportKind};
 
 /// Lifts exported functions out of the fused instance.
 pub struct Lifter<'a> {
@@ -36,10 +36,13 @@ impl Lifter<'_> {
             .find(|(n, _)| n == core_name)
             .map(|(_, t)| t)
             .with_context(|| format!("the fused module does not export `{core_name}`"))?;
-        let post_name = export
-            .options
-            .post_return
-            .map(|p| self.exports.post_returns[p].as_str());
+        // The boundary's own post-return, where it has one (`--memory
+        // single`), else the export's.
+        let own_post = (self.exports.root.iter().position(|n| n == core_name))
+            .and_then(|i| self.exports.root_post_returns.get(i)?.as_deref());
+        let post_name = own_post.or_else(|| {
+            (export.options.post_return).map(|p| self.exports.post_returns[p].as_str())
+        });
         let memory = export
             .options
             .memory
@@ -53,6 +56,12 @@ impl Lifter<'_> {
             core_ty,
         )?;
         let mut options = options(b, self.fused, self.exports, &export.options);
+        let post = post.or_else(|| {
+            own_post.map(|name| b.core_alias_export(None, self.fused, name, ExportKind::Func))
+        });
+        if post.is_some() && export.options.post_return.is_none() {
+            options.push(CanonicalOption::PostReturn(0));
+        }
         if let Some(post) = post {
             for o in &mut options {
                 if let CanonicalOption::PostReturn(f) = o {

@@ -27,7 +27,7 @@
 use super::emit::{self, Aux, BORROW, OWN};
 use super::scope;
 use super::state::State;
-use crate::abi::Walker;
+use crate::abi::{Walker, flat, walk::Reloc};
 use crate::plan::{FuncType, ValType};
 use anyhow::{Result, bail};
 use wasm_encoder::{Function, InstructionSink, ValType as CoreType};
@@ -35,13 +35,22 @@ use wasm_encoder::{Function, InstructionSink, ValType as CoreType};
 /// The converting wrapper of a host function of component type `ty` and
 /// core type `core`, calling the fused module's import `import` (same core
 /// type); `memory` is the fused index of the lowering's memory, if any.
+///
+/// With `single` (`--memory single`) every address crossing is converted
+/// too: the caller's addresses in the parameters are made absolute for the
+/// host (in place in the caller's memory, made relative again after the
+/// call), and the host's in the result made relative (see
+/// [`crate::abi::walk::Reloc`]); the realloc selector says, while the host
+/// runs, whose realloc the host's allocations go to.
 pub fn host_call(
     state: &State,
     ty: &FuncType,
     core: &wasmparser::FuncType,
     import: u32,
     memory: Option<u32>,
+    single: Option<SingleCall>,
 ) -> Result<Function> {
+    let base = single.map(|s| s.base);
     let n = core.params().len() as u32;
     let locals = Locals {
         handle: n,
@@ -49,48 +58,75 @@ pub fn host_call(
         rep: n + 2,
         scratch: n + 3,
     };
-    // More locals: the save area's base, the restore cursor, the flat result.
-    let (base, cursor, result) = (n + 4, n + 5, n + 6);
+    // More locals: the save area's base, the restore cursor, the flat
+    // result, the realloc selector's value before the call.
+    let (save_base, cursor, result, selected) = (n + 4, n + 5, n + 6, n + 7);
+    let to = |to_absolute| base.map(|base| Reloc { base, to_absolute });
 
     // Whether parameter handles sit in the caller's memory (and must be
-    // saved and restored).
+    // saved and restored), and whether anything in memory is converted.
     let mut probe = Walker::new(0);
     probe.params(&ty.params, &mut |_: &ValType, _: &mut InstructionSink| {});
     let save = probe.uses_memory;
-    if save && memory.is_none() {
-        bail!("handles in memory without a `memory` option");
+    let mut probe = Walker::new(0);
+    probe.reloc = to(true);
+    probe.params(&ty.params, &mut |_: &ValType, _: &mut InstructionSink| {});
+    let restore = probe.uses_memory;
+    if restore && memory.is_none() {
+        bail!("handles or addresses in memory without a `memory` option");
     }
 
-    let mut w = Walker::new(n + 7);
+    let mut w = Walker::new(n + 8);
     w.memory = memory.unwrap_or(0);
+    w.reloc = to(true);
     if save {
-        w.sink().global_get(state.sp).local_set(base);
+        w.sink().global_get(state.sp).local_set(save_base);
     }
     let mut lower = |t: &ValType, s: &mut InstructionSink| {
         snippet(s, state, t, Snippet::Param { save }, locals);
     };
     w.params(&ty.params, &mut lower);
-    let s = &mut w.sink();
+    let spilled = flat::spilled(&ty.params);
+    let retptr = core.results().is_empty() && ty.result.as_ref().is_some_and(|r| r.flat_len() > 0);
     for i in 0..n {
-        s.local_get(i);
+        w.sink().local_get(i);
+        // The addresses of the parameters and of the result in memory.
+        if let Some(b) = base.filter(|_| (i == 0 && spilled) || (i == n - 1 && retptr)) {
+            w.sink().global_get(b).i32_add();
+        }
     }
-    s.call(import);
-    if save {
+    let select = single.and_then(|s| s.realloc);
+    if let Some((global, value)) = select {
+        let s = &mut w.sink();
+        s.global_get(global).local_set(selected);
+        s.i32_const(value as i32).global_set(global);
+    }
+    w.sink().call(import);
+    if let Some((global, _)) = select {
+        w.sink().local_get(selected).global_set(global);
+    }
+    w.reloc = to(false);
+    if restore {
         // Each handle, in the same order: drop the rep, put back the handle.
-        let mut restore = |_: &ValType, s: &mut InstructionSink| {
-            s.drop()
-                .local_get(cursor)
-                .i32_load(emit::mem(state.scopes, 0))
-                .local_get(cursor)
-                .i32_const(8)
-                .i32_add()
-                .local_set(cursor);
+        let mut put_back = |_: &ValType, s: &mut InstructionSink| {
+            if save {
+                s.drop()
+                    .local_get(cursor)
+                    .i32_load(emit::mem(state.scopes, 0))
+                    .local_get(cursor)
+                    .i32_const(8)
+                    .i32_add()
+                    .local_set(cursor);
+            }
         };
-        w.sink().local_get(base).local_set(cursor);
-        w.params(&ty.params, &mut restore);
-        w.sink().local_get(base).global_set(state.sp);
+        w.sink().local_get(save_base).local_set(cursor);
+        w.params(&ty.params, &mut put_back);
+        if save {
+            w.sink().local_get(save_base).global_set(state.sp);
+        }
     }
-    if let Some(res) = ty.result.as_ref().filter(|t| t.has_handle()) {
+    let converted = |t: &ValType| t.has_handle() || (base.is_some() && t.has_pointer());
+    if let Some(res) = ty.result.as_ref().filter(|t| converted(t)) {
         let mut lift = |t: &ValType, s: &mut InstructionSink| {
             snippet(s, state, t, Snippet::Result, locals);
         };
@@ -103,8 +139,18 @@ pub fn host_call(
         }
     }
     w.sink().end();
-    let locals = [(7 + w.added, CoreType::I32)];
+    let locals = [(8 + w.added, CoreType::I32)];
     Ok(w.finish(locals))
+}
+
+/// What a host call converts under `--memory single`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SingleCall {
+    /// The global holding the base of the caller's memory's region.
+    pub base: u32,
+    /// The realloc selector global and the value naming the caller's
+    /// realloc, when the host allocates results.
+    pub realloc: Option<(u32, u32)>,
 }
 
 /// What a conversion snippet converts.

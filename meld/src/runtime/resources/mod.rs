@@ -50,7 +50,7 @@ mod scope;
 mod state;
 
 pub use crate::transfers::TransferKind;
-pub use host::host_call;
+pub use host::{SingleCall, host_call};
 pub use intrinsics::{resource_drop, resource_new, resource_rep, transfer};
 pub use scope::{enter_sync_call, exit_sync_call};
 pub use state::{HandleTable, MAX_HANDLE, MAX_LIVE, SLOT_SIZE, State};
