@@ -103,21 +103,37 @@ pub fn validate(bytes: &[u8]) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-/// Fuses `input` both ways (core module and `--component`) with panics
-/// caught, and validates every `Ok` output, checking that it is of the kind
-/// asked for; a binary input that does not validate must not be fused.
-/// Returns the component output if that fusion succeeded.
-pub fn fuse_and_validate(input: &[u8]) -> Result<Option<Vec<u8>>, Finding> {
-    let mut component = None;
-    for wrap in [false, true] {
-        let fused = catch_panic(|| meld::Fuser::new().component(wrap).fuse(input))?;
+/// Fuses `input` every way (core module and `--component`, with
+/// `--memory multi` and `--memory single`) with panics caught, and
+/// validates every `Ok` output, checking that it is of the kind asked for
+/// (and, in single mode, that its modules define at most one memory); a
+/// binary input that does not validate must not be fused. Returns the
+/// component outputs of the two memory modes whose fusion succeeded.
+pub fn fuse_and_validate(input: &[u8]) -> Result<Fused, Finding> {
+    use meld::merge::Memory;
+    let mut out = Fused::default();
+    for (memory, wrap) in [(Memory::Multi, false), (Memory::Multi, true)]
+        .into_iter()
+        .chain([(Memory::Single, false), (Memory::Single, true)])
+    {
+        let fused = catch_panic(|| {
+            meld::Fuser::new()
+                .component(wrap)
+                .memory(memory)
+                .fuse(input)
+        })?;
         let Ok(fused) = fused else { continue };
         if input.starts_with(b"\0asm") {
             if let Err(e) = validate(input) {
                 return Err(Finding::AcceptedInvalid(e));
             }
         }
-        let what = if wrap { "component" } else { "core module" };
+        let what = match (wrap, memory) {
+            (true, Memory::Multi) => "component",
+            (false, Memory::Multi) => "core module",
+            (true, Memory::Single) => "--memory single component",
+            (false, Memory::Single) => "--memory single core module",
+        };
         validate(&fused.bytes)
             .map_err(|e| Finding::InvalidOutput(format!("the {what} output: {e}")))?;
         if wasmparser::Parser::is_component(&fused.bytes) != wrap {
@@ -125,9 +141,36 @@ pub fn fuse_and_validate(input: &[u8]) -> Result<Option<Vec<u8>>, Finding> {
                 "asked for a {what}, got the other kind"
             )));
         }
-        if wrap {
-            component = Some(fused.bytes);
+        if memory == Memory::Single && most_memories(&fused.bytes) > 1 {
+            return Err(Finding::InvalidOutput(format!(
+                "the {what} output defines more than one memory in a module"
+            )));
+        }
+        match (wrap, memory) {
+            (true, Memory::Multi) => out.multi = Some(fused.bytes),
+            (true, Memory::Single) => out.single = Some(fused.bytes),
+            _ => {}
         }
     }
-    Ok(component)
+    Ok(out)
+}
+
+/// The `--component` outputs of [`fuse_and_validate`].
+#[derive(Debug, Default)]
+pub struct Fused {
+    /// With `--memory multi`.
+    pub multi: Option<Vec<u8>>,
+    /// With `--memory single`.
+    pub single: Option<Vec<u8>>,
+}
+
+/// The most memories any one module inside `wasm` defines.
+fn most_memories(wasm: &[u8]) -> u32 {
+    (wasmparser::Parser::new(0).parse_all(wasm))
+        .filter_map(|p| match p {
+            Ok(wasmparser::Payload::MemorySection(s)) => Some(s.count()),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0)
 }

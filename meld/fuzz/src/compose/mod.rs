@@ -290,7 +290,7 @@ pub fn check_static(data: &[u8]) -> std::result::Result<Option<String>, Finding>
         return Ok(None);
     };
     let composed = assemble(&composition)?;
-    if fuse_and_validate(&composed)?.is_some() {
+    if fuse_and_validate(&composed)?.multi.is_some() {
         return Ok(None);
     }
     Ok(meld::Fuser::new()
@@ -328,7 +328,8 @@ pub fn check_component(
     u: &mut Unstructured<'_>,
     expected: &dyn Fn(Option<&str>, &str) -> Option<Vec<Val>>,
 ) -> std::result::Result<Outcome, Finding> {
-    let Some(fused) = fuse_and_validate(composed)? else {
+    let fused = fuse_and_validate(composed)?;
+    let Some(multi) = fused.multi else {
         let error = catch_panic(|| meld::Fuser::new().component(true).fuse(composed))?
             .err()
             .map(|e| format!("{e:#}"));
@@ -337,7 +338,17 @@ pub fn check_component(
             report: None,
         });
     };
-    let report = run::differential(composed, &fused, u, expected)?;
+    // The same arguments for both memory modes.
+    let rest = u.bytes(u.len()).unwrap_or_default();
+    let report = run::differential(composed, &multi, &mut Unstructured::new(rest), expected)?;
+    if let Some(single) = fused.single {
+        run::differential(composed, &single, &mut Unstructured::new(rest), expected).map_err(
+            |f| match f {
+                Finding::Mismatch(m) => Finding::Mismatch(format!("--memory single: {m}")),
+                other => other,
+            },
+        )?;
+    }
     Ok(Outcome {
         rejected: None,
         report: Some(report),
