@@ -160,3 +160,67 @@ fn debug_info_keep_is_the_default_and_strip_drops_dwarf() {
     assert_eq!(run.status.code(), Some(2));
     assert!(!out.exists());
 }
+
+/// The number of memories `module` defines.
+fn memories(module: &[u8]) -> u32 {
+    (wasmparser::Parser::new(0).parse_all(module))
+        .find_map(|p| match p {
+            Ok(wasmparser::Payload::MemorySection(s)) => Some(s.count()),
+            _ => None,
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn memory_single_gives_one_memory_and_checks_its_options() {
+    let input = fixture("lists.wasm");
+    let input = input.to_str().unwrap();
+    let out = temp("single.wasm");
+    let out_path = out.to_str().unwrap();
+    for (args, want) in [
+        // The runner's memory and the leaf's.
+        (&[][..], 2),
+        (&["--memory", "multi"][..], 2),
+        (&["--memory", "single"][..], 1),
+        (&["--memory", "single", "--memory-budget", "64MiB"][..], 1),
+    ] {
+        let mut all = vec!["fuse", input, "-o", out_path];
+        all.extend_from_slice(args);
+        let run = meld(&all);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(0), "{args:?}: {stderr}");
+        let module = std::fs::read(&out).unwrap();
+        assert_eq!(memories(&module), want, "{args:?}");
+        std::fs::remove_file(&out).unwrap();
+    }
+    // Usage errors: a budget that is not a whole number of pages, a unit
+    // that is none, more than 4 GiB, a budget without single mode, a mode
+    // that does not exist.
+    for args in [
+        &["--memory", "single", "--memory-budget", "100KiB"][..],
+        &["--memory", "single", "--memory-budget", "64MB"][..],
+        &["--memory", "single", "--memory-budget", "5GiB"][..],
+        &["--memory-budget", "64MiB"][..],
+        &["--memory", "one"][..],
+    ] {
+        let mut all = vec!["fuse", input, "-o", out_path];
+        all.extend_from_slice(args);
+        let run = meld(&all);
+        assert_eq!(run.status.code(), Some(2), "{args:?}");
+        assert!(!out.exists(), "{args:?}");
+    }
+    // DWARF is not carried in single mode yet: an input error naming it.
+    let debug = fixture("c_debug.wasm");
+    let run = meld(&[
+        "fuse",
+        debug.to_str().unwrap(),
+        "-o",
+        out_path,
+        "--memory",
+        "single",
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("--debug-info strip"), "{stderr}");
+    assert!(!out.exists());
+}
