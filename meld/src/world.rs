@@ -8,13 +8,17 @@
 //! into a component like the input.
 //!
 //! Not emitted when the boundary's lifts and lowers use more than one
-//! string encoding (wit-component's metadata has one for the module).
+//! string encoding (wit-component's metadata has one for the module), or
+//! when the input's imports and exports have no WIT world (wit-component
+//! cannot decode it: an imported instance re-exported under another name):
+//! the module is the same, only not re-wrappable by wit-component.
 
 use crate::plan::{Plan, StringEncoding};
 use anyhow::{Context, Result};
 
 /// Appends the `component-type` section describing `input`'s world to
-/// `module`, unless the boundary mixes string encodings.
+/// `module`, unless the boundary mixes string encodings or the input has
+/// no WIT world.
 pub fn embed(module: &mut Vec<u8>, input: &[u8], plan: &Plan) -> Result<()> {
     let mut encodings = (plan.exports.iter().map(|e| &e.options))
         .chain(plan.host_imports.iter().map(|h| &h.options))
@@ -29,9 +33,9 @@ pub fn embed(module: &mut Vec<u8>, input: &[u8], plan: &Plan) -> Result<()> {
         StringEncoding::Utf16 => wit_component::StringEncoding::UTF16,
         StringEncoding::CompactUtf16 => wit_component::StringEncoding::CompactUTF16,
     };
-    let decoded = wit_component::decode(input).context("decoding the input's world")?;
-    let wit_component::DecodedWasm::Component(resolve, world) = decoded else {
-        anyhow::bail!("the input is a WIT package, not a component");
+    let Ok(wit_component::DecodedWasm::Component(resolve, world)) = wit_component::decode(input)
+    else {
+        return Ok(());
     };
     wit_component::embed_component_metadata(module, &resolve, world, encoding)
         .context("encoding the input's world")

@@ -37,8 +37,10 @@ pub fn assemble(dir: &str, file: &str) -> Result<Vec<u8>> {
 }
 
 /// Runs `drive` on the composition, lets `check` confirm the composition
-/// itself behaved as the test planned, fuses it with `--component`, runs
-/// `drive` on the result and requires the same observations. Returns them.
+/// itself behaved as the test planned, fuses it with `--component` in both
+/// memory modes (`--memory multi`, the default, and `--memory single`),
+/// runs `drive` on each result and requires the same observations. Returns
+/// them.
 pub fn composed_and_fused<T: PartialEq + Debug>(
     composed: &[u8],
     drive: impl Fn(&[u8]) -> wasmtime::Result<T>,
@@ -48,26 +50,34 @@ pub fn composed_and_fused<T: PartialEq + Debug>(
         .map_err(anyhow::Error::from)
         .context("the composed component")?;
     check(&expected).context("the composition itself did not run as the test planned")?;
-    let fused = fuse(composed)?;
-    let results = drive(&fused)
-        .map_err(anyhow::Error::from)
-        .context("the fused component")?;
-    ensure!(
-        results == expected,
-        "fused:\n{results:#?}\ncomposed:\n{expected:#?}"
-    );
+    for memory in [meld::merge::Memory::Multi, meld::merge::Memory::Single] {
+        let fused = fuse_with(composed, memory)?;
+        let results = drive(&fused)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("the fused component ({memory:?} memory)"))?;
+        ensure!(
+            results == expected,
+            "fused ({memory:?} memory):\n{results:#?}\ncomposed:\n{expected:#?}"
+        );
+    }
     Ok(expected)
 }
 
-/// Fuses `composed` as [`composed_and_fused`] does (`--component`); on
-/// failure the error carries meld's plan for the input.
+/// Fuses `composed` with `--component` (and the default `--memory
+/// multi`); on failure the error carries meld's plan for the input.
 pub fn fuse(composed: &[u8]) -> Result<Vec<u8>> {
+    fuse_with(composed, meld::merge::Memory::Multi)
+}
+
+/// [`fuse`] with the memory mode `memory`.
+pub fn fuse_with(composed: &[u8], memory: meld::merge::Memory) -> Result<Vec<u8>> {
     let fused = meld::Fuser::new()
         .component(true)
+        .memory(memory)
         .fuse(composed)
         .with_context(|| {
             format!(
-                "fusing; plan:\n{}",
+                "fusing ({memory:?} memory); plan:\n{}",
                 meld::inspect(composed)
                     .map(|p| p.to_string())
                     .unwrap_or_default()
