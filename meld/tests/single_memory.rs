@@ -428,6 +428,48 @@ const ENDS: &str = r#"
   (func (export "splat_past") (result v128) (v128.load64_splat $m3 (i32.const 65529)))
 "#;
 
+/// Loads through one local: a check made for one load covers a later one
+/// through the unchanged local that ends no further, and no other.
+const SAME_LOCAL: &str = r#"
+  (func (export "second_further_past") (result i32)
+    (local $p i32)
+    (local.set $p (i32.const 65528))
+    (drop (i32.load $m1 (local.get $p)))
+    (i32.load $m1 offset=8 (local.get $p)))
+  (func (export "second_nearer_in") (result i32)
+    (local $p i32)
+    (local.set $p (i32.const 65528))
+    (drop (i32.load $m1 offset=4 (local.get $p)))
+    (i32.load8_u $m1 (local.get $p)))
+  (func (export "reset_after_set") (result i32)
+    (local $p i32)
+    (local.set $p (i32.const 0))
+    (drop (i32.load $m1 offset=60000 (local.get $p)))
+    (local.set $p (i32.const 65535))
+    (i32.load $m1 (local.get $p)))
+  (func (export "other_memory") (result i32)
+    (local $p i32)
+    (local.set $p (i32.const 70000))
+    (drop (i32.load $m0 (local.get $p)))
+    (i32.load $m1 (local.get $p)))
+  (func (export "after_grow") (result i32)
+    (local $p i32)
+    (local.set $p (i32.const 65532))
+    (drop (i32.load $m1 (local.get $p)))
+    (drop (memory.grow $m1 (i32.const 1)))
+    (i32.add (i32.load $m1 (local.get $p)) (i32.load $m1 offset=4 (local.get $p))))
+  (func (export "loop_reassigns") (result i32)
+    (local $p i32) (local $n i32)
+    (local.set $p (i32.const 131064))
+    (drop (i32.load $m0 (local.get $p)))
+    (loop $l
+      (drop (i32.load $m0 (local.get $p)))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $n) (i32.const 8))))
+    (local.get $n))
+"#;
+
 const GROW: &str = r#"
   (data (memory $m1) (i32.const 0) "region one")
   (data (memory $m1) (i32.const 65526) "end of one")
@@ -560,6 +602,13 @@ const CASES: &[Case] = &[
         name: "accesses_at_and_past_region_ends",
         memories: &[(1, None), (2, None), (0, Some(1)), (1, Some(1))],
         body: ENDS,
+    },
+    Case {
+        name: "loads_through_one_local",
+        // `$m1` is not the last region: a load past its end reaches `$m2`
+        // unless it is checked.
+        memories: &[(2, None), (1, Some(3)), (1, None)],
+        body: SAME_LOCAL,
     },
     Case {
         name: "size_and_grow_move_later_regions",

@@ -20,6 +20,7 @@ use super::access::{Access, access};
 use super::regions::{Layout, OUT_OF_BOUNDS, OUT_OF_BOUNDS_HIGH};
 use super::scan;
 use anyhow::{Result, anyhow, bail};
+use std::collections::HashMap;
 use std::convert::Infallible;
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasm_encoder::{Encode, Function, Instruction, ValType};
@@ -69,6 +70,14 @@ struct Rewriter<'l> {
     scratch: Scratch,
     sink: Vec<u8>,
     reencoder: MemoryZero,
+    /// The local the previous instruction pushed (`local.get`), if it did.
+    last_get: Option<u32>,
+    /// Accesses already checked in the current straight-line code: by
+    /// (address local, memory), the furthest end checked. Regions never
+    /// shrink, so a later load through the same, unchanged local ending no
+    /// further is in bounds too and needs no check. Forgotten at every
+    /// control instruction and when the local is set.
+    checked: HashMap<(u32, u32), u64>,
 }
 
 impl Rewriter<'_> {
@@ -88,6 +97,15 @@ impl Rewriter<'_> {
 
     /// One instruction of the input.
     fn op(&mut self, op: Operator<'_>) -> Result<()> {
+        let previous = self.last_get.take();
+        match op {
+            Operator::LocalGet { local_index } => self.last_get = Some(local_index),
+            Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
+                self.checked.retain(|(l, _), _| *l != local_index)
+            }
+            _ if is_control(&op) => self.checked.clear(),
+            _ => {}
+        }
         if let Some(helper) = scan::helper(&op)
             && let Some(index) = self.layout.helpers.get(&helper)
         {
@@ -104,7 +122,7 @@ impl Rewriter<'_> {
             return Ok(());
         }
         if let Some(access) = access(&op) {
-            self.access(&access)?;
+            self.access(&access, previous)?;
             self.reencode(op)?;
             return Ok(());
         }
@@ -115,11 +133,27 @@ impl Rewriter<'_> {
         Ok(())
     }
 
-    /// The address fix-up before `access`.
-    fn access(&mut self, access: &Access) -> Result<()> {
+    /// The address fix-up before `access`; `previous`: the local whose
+    /// value the previous instruction pushed.
+    fn access(&mut self, access: &Access, previous: Option<u32>) -> Result<()> {
         let region = self.layout.region(access.memarg.memory)?;
         let (base_global, bytes_global) = (region.base_global, region.bytes_global);
         let rebase = access.memarg.memory != 0;
+        let end = access.memarg.offset.saturating_add(access.size);
+        // A load whose address is a local already checked this far.
+        let through = previous.filter(|_| access.operands.is_empty() && !access.atomic);
+        if let Some(local) = through {
+            let key = (local, access.memarg.memory);
+            if self.checked.get(&key).is_some_and(|e| *e >= end) {
+                if rebase {
+                    self.emit(Instruction::GlobalGet(base_global));
+                    self.emit(Instruction::I32Add);
+                }
+                return Ok(());
+            }
+            let e = self.checked.entry(key).or_insert(end);
+            *e = (*e).max(end);
+        }
         let mut counts = [0u32; 5];
         let locals: Vec<u32> = (access.operands.iter())
             .map(|ty| {
@@ -132,7 +166,6 @@ impl Rewriter<'_> {
             self.emit(Instruction::LocalSet(*local));
         }
         let address = self.scratch.get(ValType::I32, u32::MAX);
-        let end = access.memarg.offset.saturating_add(access.size);
         self.emit(Instruction::LocalTee(address));
         if rebase {
             self.emit(Instruction::GlobalGet(base_global));
@@ -157,6 +190,35 @@ impl Rewriter<'_> {
         }
         Ok(())
     }
+}
+
+/// Whether `op` transfers control or marks where control joins (the end
+/// of straight-line code for [`Rewriter::checked`]).
+fn is_control(op: &Operator<'_>) -> bool {
+    use Operator as O;
+    matches!(
+        op,
+        O::Block { .. }
+            | O::Loop { .. }
+            | O::If { .. }
+            | O::Else
+            | O::End
+            | O::Br { .. }
+            | O::BrIf { .. }
+            | O::BrTable { .. }
+            | O::BrOnNull { .. }
+            | O::BrOnNonNull { .. }
+            | O::Return
+            | O::Unreachable
+            | O::TryTable { .. }
+            | O::Throw { .. }
+            | O::ThrowRef
+            | O::Try { .. }
+            | O::Catch { .. }
+            | O::CatchAll
+            | O::Delegate { .. }
+            | O::Rethrow { .. }
+    )
 }
 
 fn kind(ty: ValType) -> usize {
@@ -191,6 +253,8 @@ pub fn rewrite(body: &FunctionBody<'_>, params: u32, layout: &Layout) -> Result<
         },
         sink: Vec::new(),
         reencoder: MemoryZero::default(),
+        last_get: None,
+        checked: HashMap::new(),
     };
     let mut ops = body.get_operators_reader()?;
     while !ops.eof() {
