@@ -90,6 +90,16 @@ pub mod wrap;
 
 pub use error::Error;
 
+/// The wasmtime-environ release meld follows (its component translator and
+/// adapter compiler define meld's behaviour), as a string literal for
+/// `concat!`; a test checks it against `Cargo.lock`.
+#[macro_export]
+macro_rules! wasmtime_environ_version {
+    () => {
+        "48.0.8"
+    };
+}
+
 /// Options for one fusion; [`Fuser::fuse`] turns an input component into
 /// the output bytes.
 #[derive(Debug, Clone, Default)]

@@ -8,14 +8,19 @@
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Statically fuses a composed WebAssembly component into one core module.
 #[derive(Parser)]
 #[command(
-    version,
+    version = concat!(
+        env!("CARGO_PKG_VERSION"),
+        " (follows wasmtime-environ ",
+        meld::wasmtime_environ_version!(),
+        ")"
+    ),
     after_help = "Exit codes: 0 success; 1 a problem with the input (not WebAssembly, an invalid \
                   component, a feature meld does not support) or with reading or writing files; \
                   2 a usage error; 3 an internal error (a bug in meld: please report it)."
@@ -75,9 +80,13 @@ enum Command {
     Fuse {
         /// The input component, binary or text format (`-` reads stdin).
         input: PathBuf,
-        /// Where to write the output (`-` writes stdout).
+        /// Where to write the output (`-` or none: stdout, unless it is a
+        /// terminal and the output binary).
         #[arg(short, long)]
-        output: PathBuf,
+        output: Option<PathBuf>,
+        /// Write the output in the text format (WAT).
+        #[arg(short = 't', long = "wat")]
+        wat: bool,
         /// Output a component that wraps the fused module and re-exports the
         /// input's root exports.
         #[arg(long)]
@@ -141,6 +150,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Fuse {
             input,
             output,
+            wat,
             component,
             debug_info,
             memory,
@@ -166,7 +176,22 @@ fn run(cli: Cli) -> Result<()> {
                 .memory(memory)
                 .memory_budget(memory_budget)
                 .fuse(&bytes)?;
-            write(&output, &fused.bytes)?;
+            let out = if wat {
+                wasmprinter::print_bytes(&fused.bytes)
+                    .context("printing the output as text")?
+                    .into_bytes()
+            } else {
+                fused.bytes.clone()
+            };
+            let output = output.unwrap_or_else(|| PathBuf::from("-"));
+            if !wat && output == Path::new("-") && std::io::stdout().is_terminal() {
+                eprintln!(
+                    "error: refusing to write binary wasm to a terminal: pass `-o FILE`, \
+                     redirect stdout, or `-t` for the text format"
+                );
+                std::process::exit(2);
+            }
+            write(&output, &out)?;
             let s = fused.stats;
             eprintln!(
                 "fused {} component instances, {} core instances ({} adapters): {} -> {} bytes in {:.1?}",

@@ -224,3 +224,63 @@ fn memory_single_gives_one_memory_and_checks_its_options() {
     assert!(stderr.contains("--debug-info strip"), "{stderr}");
     assert!(!out.exists());
 }
+
+/// The version of `package` recorded in the workspace's `Cargo.lock`.
+fn locked_version(package: &str) -> String {
+    let lock = std::fs::read_to_string(fixture("../Cargo.lock")).unwrap();
+    let at = lock
+        .find(&format!("name = \"{package}\"\nversion = \""))
+        .unwrap_or_else(|| panic!("{package} is not in Cargo.lock"));
+    let rest = &lock[at..];
+    let start = rest.find("version = \"").unwrap() + "version = \"".len();
+    rest[start..start + rest[start..].find('"').unwrap()].to_string()
+}
+
+#[test]
+fn version_names_the_wasmtime_environ_it_follows() {
+    let run = meld(&["--version"]);
+    assert_eq!(run.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let environ = locked_version("wasmtime-environ");
+    assert_eq!(
+        stdout.trim(),
+        format!(
+            "meld {} (follows wasmtime-environ {environ})",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+}
+
+#[test]
+fn output_goes_to_stdout_without_o_and_as_text_with_t() {
+    let input = fixture("strings.wasm");
+    let input = input.to_str().unwrap();
+    let file = temp("to-file.wasm");
+    let to_file = meld(&["fuse", input, "-o", file.to_str().unwrap()]);
+    assert_eq!(to_file.status.code(), Some(0));
+    let binary = std::fs::read(&file).unwrap();
+    std::fs::remove_file(&file).unwrap();
+    // Not a terminal here: the binary goes to stdout.
+    let to_stdout = meld(&["fuse", input]);
+    assert_eq!(
+        to_stdout.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&to_stdout.stderr)
+    );
+    assert_eq!(to_stdout.stdout, binary);
+    // `-t`: the same module in the text format.
+    let text = meld(&["fuse", input, "-t"]);
+    assert_eq!(text.status.code(), Some(0));
+    let text = String::from_utf8(text.stdout).expect("text output is UTF-8");
+    assert!(
+        text.starts_with("(module"),
+        "{}",
+        &text[..40.min(text.len())]
+    );
+    let reparsed = wat::parse_str(&text).expect("the text output parses");
+    wasmparser::Validator::new_with_features(meld::encode::features())
+        .validate_all(&reparsed)
+        .expect("the text output is a valid module");
+    assert_eq!(memories(&reparsed), memories(&binary));
+}
