@@ -113,6 +113,9 @@ enum Command {
     Inspect {
         /// The input component, binary or text format (`-` reads stdin).
         input: PathBuf,
+        /// Print the plan as JSON (stable field names, see the README).
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -203,10 +206,17 @@ fn run(cli: Cli) -> Result<()> {
                 start.elapsed()
             );
         }
-        Command::Inspect { input } => {
+        Command::Inspect { input, json } => {
             let bytes = read(&input)?;
             let plan = meld::inspect(&bytes)?;
-            write!(std::io::stdout(), "{plan}").context("writing stdout")?;
+            let text = if json {
+                let mut text = serde_json::to_string_pretty(&plan.to_json())?;
+                text.push('\n');
+                text
+            } else {
+                plan.to_string()
+            };
+            write!(std::io::stdout(), "{text}").context("writing stdout")?;
         }
     }
     Ok(())

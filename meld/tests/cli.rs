@@ -284,3 +284,41 @@ fn output_goes_to_stdout_without_o_and_as_text_with_t() {
         .expect("the text output is a valid module");
     assert_eq!(memories(&reparsed), memories(&binary));
 }
+
+#[test]
+fn inspect_json_has_the_documented_fields() {
+    let input = fixture("resource_floats_opaque.wasm");
+    let run = meld(&["inspect", "--json", input.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0));
+    let plan: serde_json::Value = serde_json::from_slice(&run.stdout).expect("JSON");
+    assert_eq!(plan["format"], 1);
+    assert_eq!(plan["component_instances"], 8);
+    for list in [
+        "modules",
+        "core_instances",
+        "intrinsics",
+        "memories",
+        "reallocs",
+        "post_returns",
+        "host_imports",
+        "resources",
+        "exports",
+    ] {
+        assert!(plan[list].is_array(), "{list}");
+    }
+    let run_export = &plan["exports"][0];
+    assert_eq!(run_export["name"], "run");
+    assert_eq!(run_export["type"], "func()");
+    assert_eq!(run_export["options"]["string_encoding"], "utf8");
+    // The re-exporter opted in to opaque reps for exactly one resource,
+    // held by at least two instances' tables.
+    let resources = plan["resources"].as_array().unwrap();
+    let opaque: Vec<_> = resources.iter().filter(|r| r["opaque"] == true).collect();
+    assert_eq!(opaque.len(), 1);
+    assert!(opaque[0]["held_by"].as_array().unwrap().len() >= 2);
+    assert!(opaque[0]["name"].is_string());
+    // The text form says the same.
+    let text = meld(&["inspect", input.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("opaque reps: yes"));
+}

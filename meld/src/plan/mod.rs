@@ -15,6 +15,7 @@
 use std::fmt;
 
 mod display;
+pub mod json;
 
 /// The flattened component.
 #[derive(Debug, Clone, Default)]
