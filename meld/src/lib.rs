@@ -183,17 +183,8 @@ impl Fuser {
         };
         let mut merged = merge::merge(&plan, &options).map_err(|e| stage(input, e))?;
         if self.memory == merge::Memory::Single {
-            let options = single::Options {
-                budget_pages: self.budget_pages,
-                base_globals: std::mem::take(&mut merged.bases),
-                export_name: merge::SINGLE_MEMORY.to_string(),
-            };
-            let lowered = single::lower(&merged.module, &options).map_err(|e| stage(input, e))?;
-            let lowered = tables::lower(&lowered.module).map_err(|e| stage(input, e))?;
-            merged.module = lowered.module;
-            for name in &mut merged.exports.memories {
-                *name = merge::SINGLE_MEMORY.to_string();
-            }
+            self.lower_single(&mut merged)
+                .map_err(|e| stage(input, e))?;
             world::embed(&mut merged.module, input, &plan).map_err(|e| stage(input, e))?;
         }
         let core = encode::validate_core(merged.module, exceptions).map_err(|e| stage(input, e))?;
@@ -208,6 +199,32 @@ impl Fuser {
             adapters: plan.adapter_instances(),
         };
         Ok(Fused { bytes, stats })
+    }
+}
+
+impl Fuser {
+    /// `--memory single`'s last steps: the memories, then the tables,
+    /// lowered into one, and the DWARF held back by merging converted
+    /// through both moves of the code.
+    fn lower_single(&self, merged: &mut merge::Merged) -> anyhow::Result<()> {
+        let options = single::Options {
+            budget_pages: self.budget_pages,
+            base_globals: std::mem::take(&mut merged.bases),
+            export_name: merge::SINGLE_MEMORY.to_string(),
+        };
+        let memories = single::lower(&merged.module, &options)?;
+        let tables = tables::lower(&memories.module)?;
+        merged.module = tables.module;
+        let after: Vec<_> = [memories.code, tables.code]
+            .into_iter()
+            .flatten()
+            .map(std::sync::Arc::new)
+            .collect();
+        std::mem::take(&mut merged.dwarf).append(&mut merged.module, &after)?;
+        for name in &mut merged.exports.memories {
+            *name = merge::SINGLE_MEMORY.to_string();
+        }
+        Ok(())
     }
 }
 

@@ -298,21 +298,27 @@ fn trap_location_survives_fusion(case: Case) -> Result<()> {
         composed.locations_text()
     );
 
-    let fused = meld::Fuser::new().component(true).fuse(&input)?;
-    let fused = trap_backtrace(&engine, &fused.bytes).context("running the fused component")?;
-    ensure!(
-        fused.locations == composed.locations,
-        "the fused backtrace's (file, line) list differs from the composed one's{}\n\
-         fused:\n{}\ncomposed:\n{}\nfused frames:\n{}",
-        if fused.locations.is_empty() {
-            " (the fused frames have no file:line at all: no DWARF reached the fused module?)"
-        } else {
-            ""
-        },
-        fused.locations_text(),
-        composed.locations_text(),
-        fused.frames_text()
-    );
+    for memory in [meld::merge::Memory::Multi, meld::merge::Memory::Single] {
+        let fused = meld::Fuser::new()
+            .component(true)
+            .memory(memory)
+            .fuse(&input)?;
+        let fused = trap_backtrace(&engine, &fused.bytes)
+            .with_context(|| format!("running the fused component ({memory:?} memory)"))?;
+        ensure!(
+            fused.locations == composed.locations,
+            "the fused backtrace's (file, line) list differs from the composed one's \
+             ({memory:?} memory){}\nfused:\n{}\ncomposed:\n{}\nfused frames:\n{}",
+            if fused.locations.is_empty() {
+                " (the fused frames have no file:line at all: no DWARF reached the fused module?)"
+            } else {
+                ""
+            },
+            fused.locations_text(),
+            composed.locations_text(),
+            fused.frames_text()
+        );
+    }
     Ok(())
 }
 
@@ -394,21 +400,26 @@ fn dwarfdump_verify(module: &[u8], name: &str) -> Result<()> {
 
 fn fused_core_module_dwarf_verifies(case: Case) -> Result<()> {
     let input = input(case)?;
-    let fused = meld::Fuser::new().fuse(&input)?;
-    ensure!(
-        !wasmparser::Parser::is_component(&fused.bytes),
-        "the default output is a core module"
-    );
-    let sections = debug_sections(&fused.bytes)?;
-    for needed in [".debug_info", ".debug_line"] {
+    for memory in [meld::merge::Memory::Multi, meld::merge::Memory::Single] {
+        let fused = meld::Fuser::new().memory(memory).fuse(&input)?;
         ensure!(
-            sections.iter().any(|s| s == needed),
-            "the fused core module has no `{needed}` section (its .debug_* sections: {sections:?}), \
-             though every core module of the input has DWARF"
+            !wasmparser::Parser::is_component(&fused.bytes),
+            "the default output is a core module"
         );
+        let sections = debug_sections(&fused.bytes)?;
+        for needed in [".debug_info", ".debug_line"] {
+            ensure!(
+                sections.iter().any(|s| s == needed),
+                "the fused core module ({memory:?} memory) has no `{needed}` section (its \
+                 .debug_* sections: {sections:?}), though every core module of the input has DWARF"
+            );
+        }
+        dwarfdump_verify(&fused.bytes, &format!("fused-{memory:?}.wasm"))
+            .with_context(|| format!("the fused core module ({memory:?} memory)"))?;
+        frame_bases_name_stack_pointers(&fused.bytes)
+            .with_context(|| format!("{memory:?} memory"))?;
     }
-    dwarfdump_verify(&fused.bytes, "fused.wasm").context("the fused core module")?;
-    frame_bases_name_stack_pointers(&fused.bytes)
+    Ok(())
 }
 
 /// Every global a fused DWARF expression names (`DW_OP_WASM_location 0x1`

@@ -204,13 +204,10 @@ fn fused_component_runs(case: &str) -> Result<()> {
     Ok(())
 }
 
-/// A fuser with `--memory single`, and `--debug-info strip` (the C
-/// fixtures carry DWARF, which single-memory mode does not carry yet).
+/// A fuser with `--memory single`.
 fn single_memory() -> meld::Fuser {
     let mut fuser = meld::Fuser::new();
-    fuser
-        .memory(meld::merge::Memory::Single)
-        .debug_info(meld::merge::DebugInfo::Strip);
+    fuser.memory(meld::merge::Memory::Single);
     fuser
 }
 

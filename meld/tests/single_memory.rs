@@ -1015,7 +1015,8 @@ fn dwarf_is_refused() -> Result<(), Failed> {
     match lower(&module, &options()) {
         Err(e)
             if e.to_string()
-                == "--memory single does not carry DWARF yet: use --debug-info strip" =>
+                == "--memory single: the module has DWARF, whose code addresses lowering moves: \
+                    lower it without and rewrite them with `Lowered::code`" =>
         {
             Ok(())
         }

@@ -37,6 +37,9 @@ pub struct CodeMap {
     /// Added to every new offset: the size of the fused code section's entry
     /// count, known once every function is in.
     base: u32,
+    /// Maps of later rewrites of the fused module, applied in order to
+    /// this map's new offsets (see [`CodeMap::then`]).
+    after: Vec<std::sync::Arc<CodeMap>>,
 }
 
 /// Records one function while it is re-encoded.
@@ -71,6 +74,13 @@ impl CodeMap {
         self.base = base;
     }
 
+    /// Chains `next`, the map of a rewrite of the whole module this map
+    /// maps into (a lowering pass, [`crate::single`]): addresses go through
+    /// this map, then through `next`.
+    pub fn then(&mut self, next: std::sync::Arc<CodeMap>) {
+        self.after.push(next);
+    }
+
     /// Whether no function was recorded.
     pub fn is_empty(&self) -> bool {
         self.funcs.is_empty()
@@ -79,6 +89,25 @@ impl CodeMap {
     /// The new offset of code address `old` as the start of something (an
     /// instruction, a function, a range); `None` outside every function.
     pub fn begin(&self, old: u64) -> Option<u64> {
+        let mut at = self.begin_here(old)?;
+        for next in &self.after {
+            at = next.begin(at)?;
+        }
+        Some(at)
+    }
+
+    /// The new offset of code address `old` as the end (one past) of
+    /// something: a function's end stays its end.
+    pub fn end(&self, old: u64) -> Option<u64> {
+        let mut at = self.end_here(old)?;
+        for next in &self.after {
+            at = next.end(at)?;
+        }
+        Some(at)
+    }
+
+    /// [`CodeMap::begin`] through this map only.
+    fn begin_here(&self, old: u64) -> Option<u64> {
         let f = self.func(old)?;
         let old = old as u32;
         let new = if old == f.old_end {
@@ -102,13 +131,12 @@ impl CodeMap {
         Some(u64::from(new + self.base))
     }
 
-    /// The new offset of code address `old` as the end (one past) of
-    /// something: a function's end stays its end.
-    pub fn end(&self, old: u64) -> Option<u64> {
+    /// [`CodeMap::end`] through this map only.
+    fn end_here(&self, old: u64) -> Option<u64> {
         let i = self.funcs.partition_point(|f| u64::from(f.old_end) < old);
         match self.funcs.get(i) {
             Some(f) if u64::from(f.old_end) == old => Some(u64::from(f.new_end + self.base)),
-            _ => self.begin(old),
+            _ => self.begin_here(old),
         }
     }
 

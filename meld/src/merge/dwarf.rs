@@ -36,11 +36,14 @@ use std::collections::HashMap;
 
 type Reader<'a> = EndianSlice<'a, LittleEndian>;
 
+/// A module's `.debug_*` sections: name (`.debug_info`) → contents.
+pub type Sections<'a> = HashMap<&'a str, &'a [u8]>;
+
 /// One instance's DWARF: its module's `.debug_*` sections by name, and
 /// where its code went.
 pub struct Instance<'a> {
     /// Section name (`.debug_info`) → contents.
-    pub sections: HashMap<&'a str, &'a [u8]>,
+    pub sections: Sections<'a>,
     /// Old → new code offsets.
     pub code: &'a CodeMap,
     /// The instance's global index → fused global index.

@@ -23,7 +23,7 @@
 //! through the per-instruction map [`addrs`] records while copying). Other
 //! custom sections are dropped.
 
-mod addrs;
+pub mod addrs;
 mod copy;
 mod dwarf;
 mod exports;
@@ -47,8 +47,7 @@ use wasm_encoder::{
 };
 
 /// The fused module (not yet validated) and the names of what it exports.
-#[derive(Debug, Clone)]
-pub struct Merged {
+pub struct Merged<'a> {
     /// The module's bytes.
     pub module: Vec<u8>,
     /// The export names of what a wrapping component needs.
@@ -56,6 +55,43 @@ pub struct Merged {
     /// Under [`Memory::Single`]: per memory, the global its region's base
     /// goes in (for [`crate::single::Options::base_globals`]); else empty.
     pub bases: Vec<u32>,
+    /// Under [`Memory::Single`] with DWARF kept: every instance's DWARF, not
+    /// in the module yet: the lowering passes move the code again, and
+    /// [`Pending::append`] converts it once through all the moves.
+    pub dwarf: Pending<'a>,
+}
+
+/// DWARF waiting for the code's last move (see [`Merged::dwarf`]).
+#[derive(Default)]
+pub struct Pending<'a> {
+    instances: Vec<(dwarf::Sections<'a>, addrs::CodeMap, Vec<u32>)>,
+}
+
+impl Pending<'_> {
+    /// Converts the DWARF, every code address mapped to the fused module
+    /// and then through `after` (the maps of later rewrites, in order), and
+    /// appends the `.debug_*` sections to `module`.
+    pub fn append(
+        self,
+        module: &mut Vec<u8>,
+        after: &[std::sync::Arc<addrs::CodeMap>],
+    ) -> Result<()> {
+        let mut instances = self.instances;
+        for (_, code, _) in &mut instances {
+            for next in after {
+                code.then(next.clone());
+            }
+        }
+        let instances: Vec<dwarf::Instance> = (instances.iter_mut())
+            .map(|(sections, code, globals)| dwarf::Instance {
+                sections: std::mem::take(sections),
+                code,
+                globals,
+            })
+            .collect();
+        append_customs(module, dwarf::merge(&instances)?);
+        Ok(())
+    }
 }
 
 /// The fused module's import name of the host's `resource.drop` of host
@@ -134,7 +170,7 @@ pub const SINGLE_MEMORY: &str = "memory";
 pub const START: &str = "meld:start";
 
 /// Merges `plan` into one core module.
-pub fn merge(plan: &Plan, options: &Options) -> Result<Merged> {
+pub fn merge<'a>(plan: &'a Plan, options: &Options) -> Result<Merged<'a>> {
     let layout = Layout::new(plan)?;
     let mut s = Sections::default();
     let memories = plan
@@ -208,18 +244,7 @@ pub fn merge(plan: &Plan, options: &Options) -> Result<Merged> {
         Some(layout.start_func)
     };
     let base = addrs::leb_len(s.code.len());
-    let instances: Vec<dwarf::Instance> = (customs.iter_mut().zip(&layout.instances))
-        .filter(|(c, _)| !c.code.is_empty())
-        .map(|(c, map)| {
-            c.code.set_base(base);
-            dwarf::Instance {
-                sections: std::mem::take(&mut c.dwarf),
-                code: &c.code,
-                globals: &map.globals,
-            }
-        })
-        .collect();
-    let debug = dwarf::merge(&instances)?;
+    let (debug, pending) = debug_info(customs, &layout, base, bases.is_some())?;
     let customs = Custom {
         names: &names,
         producers,
@@ -229,7 +254,40 @@ pub fn merge(plan: &Plan, options: &Options) -> Result<Merged> {
         module: assemble(s, &imports, start, customs),
         exports,
         bases: bases.map(|b| b.bases).unwrap_or_default(),
+        dwarf: pending,
     })
+}
+
+/// The fused module's `.debug_*` sections from every instance's DWARF
+/// (`customs`, with its code maps; `base`: the size of the fused code
+/// section's entry count), or with `defer` none, and the DWARF held back
+/// for [`Pending::append`].
+fn debug_info<'a>(
+    mut customs: Vec<copy::Customs<'a>>,
+    layout: &Layout,
+    base: u32,
+    defer: bool,
+) -> Result<(Vec<(&'static str, Vec<u8>)>, Pending<'a>)> {
+    for c in &mut customs {
+        c.code.set_base(base);
+    }
+    let with_code =
+        (customs.into_iter().zip(&layout.instances)).filter(|(c, _)| !c.code.is_empty());
+    let mut pending = Pending::default();
+    if defer {
+        let with_code = with_code.map(|(c, map)| (c.dwarf, c.code, map.globals.clone()));
+        pending.instances = with_code.collect();
+        return Ok((Vec::new(), pending));
+    }
+    let with_code: Vec<_> = with_code.collect();
+    let instances: Vec<dwarf::Instance> = (with_code.iter())
+        .map(|(c, map)| dwarf::Instance {
+            sections: c.dwarf.clone(),
+            code: &c.code,
+            globals: &map.globals,
+        })
+        .collect();
+    Ok((dwarf::merge(&instances)?, pending))
 }
 
 /// The custom sections of the fused module.
@@ -385,22 +443,21 @@ fn assemble(s: Sections, imports: &ImportSection, start: Option<u32>, custom: Cu
     // DWARF last, each section freed once it is in: no second copy of it all.
     drop(s);
     let mut bytes = module.finish();
-    bytes.reserve_exact(
-        custom
-            .debug
-            .iter()
-            .map(|(n, d)| n.len() + d.len() + 12)
-            .sum(),
-    );
-    for (name, data) in custom.debug {
+    append_customs(&mut bytes, custom.debug);
+    bytes
+}
+
+/// Appends custom sections (name, contents) to the module `bytes`.
+fn append_customs(bytes: &mut Vec<u8>, sections: Vec<(&'static str, Vec<u8>)>) {
+    bytes.reserve_exact(sections.iter().map(|(n, d)| n.len() + d.len() + 12).sum());
+    for (name, data) in sections {
         bytes.push(0);
         wasm_encoder::Encode::encode(
             &wasm_encoder::CustomSection {
                 name: name.into(),
                 data: data.as_slice().into(),
             },
-            &mut bytes,
+            bytes,
         );
     }
-    bytes
 }

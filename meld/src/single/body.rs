@@ -231,8 +231,14 @@ fn kind(ty: ValType) -> usize {
     }
 }
 
-/// The rewritten `body` of a function with `params` parameters.
-pub fn rewrite(body: &FunctionBody<'_>, params: u32, layout: &Layout) -> Result<Function> {
+/// The rewritten `body` of a function with `params` parameters, and where
+/// each input instruction went: (its offset in the input module, its
+/// offset in the new body, locals included).
+pub fn rewrite(
+    body: &FunctionBody<'_>,
+    params: u32,
+    layout: &Layout,
+) -> Result<(Function, Vec<(usize, usize)>)> {
     let mut locals = Vec::new();
     let mut count = params;
     for pair in body.get_locals_reader()? {
@@ -257,13 +263,19 @@ pub fn rewrite(body: &FunctionBody<'_>, params: u32, layout: &Layout) -> Result<
         checked: HashMap::new(),
     };
     let mut ops = body.get_operators_reader()?;
+    let mut points = Vec::new();
     while !ops.eof() {
+        points.push((ops.original_position(), rewriter.sink.len()));
         rewriter.op(ops.read()?)?;
     }
     let mut slots = rewriter.scratch.slots;
     slots.sort_by_key(|(_, _, local)| *local);
     locals.extend(slots.iter().map(|(ty, _, _)| (1, *ty)));
     let mut function = Function::new(locals);
+    let locals_len = function.byte_len();
+    for point in &mut points {
+        point.1 += locals_len;
+    }
     function.raw(rewriter.sink);
-    Ok(function)
+    Ok((function, points))
 }

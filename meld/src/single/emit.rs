@@ -9,6 +9,7 @@ use super::helpers;
 use super::names;
 use super::regions::{Helper, Layout, OUT_OF_BOUNDS, PAGE_BYTES};
 use super::scan::{self, Input};
+use crate::merge::addrs::CodeMap;
 use anyhow::{Context, Result, anyhow, bail};
 use std::borrow::Cow;
 use std::ops::Range;
@@ -41,10 +42,12 @@ struct Emitter<'a> {
     out: Module,
     globals_done: bool,
     exports_done: bool,
+    /// Where the input's code went.
+    code: CodeMap,
 }
 
-/// The lowered `module` under `layout`.
-pub fn emit(module: &[u8], input: &Input, layout: &Layout) -> Result<Vec<u8>> {
+/// The lowered `module` under `layout`, and where its code went.
+pub fn emit(module: &[u8], input: &Input, layout: &Layout) -> Result<(Vec<u8>, CodeMap)> {
     let mut e = Emitter {
         module,
         input,
@@ -52,12 +55,13 @@ pub fn emit(module: &[u8], input: &Input, layout: &Layout) -> Result<Vec<u8>> {
         out: Module::new(),
         globals_done: false,
         exports_done: false,
+        code: CodeMap::default(),
     };
     for payload in Parser::new(0).parse_all(module) {
         e.payload(payload?)?;
     }
     e.flush(u8::MAX)?;
-    Ok(e.out.finish())
+    Ok((e.out.finish(), e.code))
 }
 
 fn re<T>(r: Result<T, wasm_encoder::reencode::Error>) -> Result<T> {
@@ -209,13 +213,21 @@ impl Emitter<'_> {
                     imported + k
                 )
             })?;
-            let function = body::rewrite(&body, params, self.layout)
+            let (function, points) = body::rewrite(&body, params, self.layout)
                 .with_context(|| format!("--memory single: in function {}", imported + k))?;
+            let old = body.range();
+            let old = (old.start - range.start) as u32..(old.end - range.start) as u32;
+            let mut record = self.code.function(old, code.byte_len() as u32);
+            for (at, new) in points {
+                record.instruction((at - range.start) as u32, new);
+            }
+            record.finish(function.byte_len());
             code.function(&function);
         }
         for helper in self.layout.helpers.keys() {
             code.function(&helpers::helper(self.layout, *helper)?);
         }
+        self.code.set_base(crate::merge::addrs::leb_len(code.len()));
         self.out.section(&code);
         Ok(())
     }

@@ -81,7 +81,7 @@ pub struct Options {
 }
 
 /// The lowered module and where each original memory went.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Lowered {
     /// The lowered module: at most one memory, exported as
     /// [`Options::export_name`].
@@ -92,6 +92,9 @@ pub struct Lowered {
     /// Per original memory: the global holding its region's current size
     /// in pages.
     pub pages: Vec<u32>,
+    /// Where the input's code went (`None`: the code is unchanged), for
+    /// carrying DWARF ([`crate::merge::addrs::CodeMap::then`]).
+    pub code: Option<crate::merge::addrs::CodeMap>,
 }
 
 /// Lowers `module` (a core module) to one memory; see the module docs.
@@ -108,10 +111,14 @@ pub fn lower(module: &[u8], options: &Options) -> Result<Lowered> {
             module: module.to_vec(),
             bases: Vec::new(),
             pages: Vec::new(),
+            code: None,
         });
     }
     if input.dwarf {
-        bail!("--memory single does not carry DWARF yet: use --debug-info strip");
+        bail!(
+            "--memory single: the module has DWARF, whose code addresses lowering moves: \
+             lower it without and rewrite them with `Lowered::code`"
+        );
     }
     let layout = layout::layout(
         &input,
@@ -119,9 +126,10 @@ pub fn lower(module: &[u8], options: &Options) -> Result<Lowered> {
         &options.base_globals,
         &options.export_name,
     )?;
-    let module = emit::emit(module, &input, &layout)?;
+    let (module, code) = emit::emit(module, &input, &layout)?;
     Ok(Lowered {
         module,
+        code: Some(code),
         bases: layout.regions.iter().map(|r| r.base_global).collect(),
         pages: layout.regions.iter().map(|r| r.pages_global).collect(),
     })

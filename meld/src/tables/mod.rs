@@ -41,7 +41,8 @@
 //! body gets at most one new local, after its own); only table indices
 //! change. Names: merged tables lose theirs, the new functions and globals
 //! get names. Other custom sections are copied unchanged (DWARF code
-//! offsets are not rewritten). The output is a function of the input's
+//! offsets are not rewritten here: [`Lowered::code`] says where the code
+//! went, for the caller to rewrite them). The output is a function of the input's
 //! bytes only.
 //!
 //! # Assumes
@@ -74,12 +75,15 @@ use anyhow::Result;
 pub use layout::{OUT_OF_BOUNDS, PHYSICAL_MAX};
 
 /// The lowered module.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Lowered {
     /// The module's bytes (the input's own when nothing was merged).
     pub module: Vec<u8>,
     /// Per input table (imported first), where it went.
     pub tables: Vec<Placement>,
+    /// Where the input's code went (`None`: the input is returned as it
+    /// is), for carrying DWARF ([`crate::merge::addrs::CodeMap::then`]).
+    pub code: Option<crate::merge::addrs::CodeMap>,
 }
 
 /// Where one input table went.
@@ -110,6 +114,7 @@ pub fn lower(module: &[u8]) -> Result<Lowered> {
             tables: (0..input.tables.len() as u32)
                 .map(Placement::Table)
                 .collect(),
+            code: None,
         });
     };
     let mut wanted = BTreeSet::new();
@@ -122,7 +127,7 @@ pub fn lower(module: &[u8]) -> Result<Lowered> {
     let functions = input.func_types.len() as u32;
     let types = input.type_params.len() as u32;
     layout.helpers = helpers::assign(&wanted, &layout, functions, types)?;
-    let bytes = write::write(module, &input, &layout, &scratch)?;
+    let (bytes, code) = write::write(module, &input, &layout, &scratch)?;
     let tables = (layout.targets.iter())
         .map(|t| match t {
             layout::Target::Plain(t) => Placement::Table(*t),
@@ -137,5 +142,6 @@ pub fn lower(module: &[u8]) -> Result<Lowered> {
     Ok(Lowered {
         module: bytes,
         tables,
+        code: Some(code),
     })
 }

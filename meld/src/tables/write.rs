@@ -3,6 +3,7 @@
 //! the region globals, the helper types and functions appended, active
 //! element segments rebased, and table instructions rewritten.
 
+use crate::merge::addrs::CodeMap;
 use anyhow::anyhow;
 use wasm_encoder::reencode::{Error, Reencode, utils};
 use wasm_encoder::{
@@ -17,15 +18,15 @@ use super::scan::{Module, Segment};
 
 type Result<T> = std::result::Result<T, Error<anyhow::Error>>;
 
-/// Writes the lowered form of `bytes` (read as `module`) under `layout`;
-/// `scratch`: per defined function, whether its body needs a scratch
-/// local.
+/// Writes the lowered form of `bytes` (read as `module`) under `layout`,
+/// and where its code went; `scratch`: per defined function, whether its
+/// body needs a scratch local.
 pub fn write(
     bytes: &[u8],
     module: &Module<'_>,
     layout: &Layout<'_>,
     scratch: &[bool],
-) -> anyhow::Result<Vec<u8>> {
+) -> anyhow::Result<(Vec<u8>, CodeMap)> {
     let mut writer = Writer {
         module,
         layout,
@@ -34,6 +35,8 @@ pub fn write(
         next_segment: 0,
         next_table: module.imported_tables(),
         inserted: Vec::new(),
+        code_start: 0,
+        code: CodeMap::default(),
     };
     let mut out = wasm_encoder::Module::new();
     writer
@@ -43,7 +46,7 @@ pub fn write(
             Error::ParseError(e) => anyhow::Error::new(e),
             other => anyhow!("{other}"),
         })?;
-    Ok(out.finish())
+    Ok((out.finish(), writer.code))
 }
 
 struct Writer<'m, 'a> {
@@ -54,6 +57,10 @@ struct Writer<'m, 'a> {
     next_segment: usize,
     next_table: usize,
     inserted: Vec<SectionId>,
+    /// The input's code section contents' offset.
+    code_start: usize,
+    /// Where the input's code went.
+    code: CodeMap,
 }
 
 fn user(e: anyhow::Error) -> Error<anyhow::Error> {
@@ -296,8 +303,11 @@ impl Reencode for Writer<'_, '_> {
         code: &mut CodeSection,
         section: wasmparser::CodeSectionReader<'_>,
     ) -> Result<()> {
+        self.code_start = section.range().start;
         utils::parse_code_section(self, code, section)?;
-        self.append_bodies(code)
+        self.append_bodies(code)?;
+        self.code.set_base(crate::merge::addrs::leb_len(code.len()));
+        Ok(())
     }
 
     fn parse_function_body(
@@ -321,7 +331,12 @@ impl Reencode for Writer<'_, '_> {
         });
         let mut f = Function::new(locals);
         let mut reader = func.get_operators_reader()?;
+        let mut points = Vec::new();
         while !reader.eof() {
+            points.push((
+                (reader.original_position() - self.code_start) as u32,
+                f.byte_len(),
+            ));
             let op = reader.read()?;
             let helpers = &self.layout.helpers;
             match access::rewrite(&op, self.layout, helpers, scratch).map_err(user)? {
@@ -333,6 +348,13 @@ impl Reencode for Writer<'_, '_> {
                 }
             }
         }
+        let old = func.range();
+        let old = (old.start - self.code_start) as u32..(old.end - self.code_start) as u32;
+        let mut record = self.code.function(old, code.byte_len() as u32);
+        for (at, new) in points {
+            record.instruction(at, new);
+        }
+        record.finish(f.byte_len());
         code.function(&f);
         Ok(())
     }
