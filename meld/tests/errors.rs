@@ -1,5 +1,6 @@
 //! The malformed-input corpus: every `tests/errors/<case>.{wasm,wat}` is
-//! given to the `meld` binary (`meld fuse --component`), which must fail
+//! given to the `meld` binary (`meld fuse --component`, plus the arguments
+//! in `tests/errors/<case>.args` where there is one), which must fail
 //! with the exit code and the first line of the error that
 //! `tests/errors/<case>.err` holds (`exit <code>`, then the line), and must
 //! not write the output file. `BLESS=1` rewrites the `.err` files (review
@@ -46,8 +47,10 @@ fn check(input: &Path) -> Result<()> {
         input.file_stem().unwrap_or_default().to_string_lossy()
     ));
     let _ = std::fs::remove_file(&out);
+    let extra = std::fs::read_to_string(input.with_extension("args")).unwrap_or_default();
     let run = Command::new(env!("CARGO_BIN_EXE_meld"))
         .args(["fuse", "--component"])
+        .args(extra.split_whitespace())
         .arg(input)
         .arg("-o")
         .arg(&out)
