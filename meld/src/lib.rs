@@ -200,9 +200,7 @@ impl Fuser {
         };
         Ok(Fused { bytes, stats })
     }
-}
 
-impl Fuser {
     /// `--memory single`'s last steps: the memories, then the tables,
     /// lowered into one, and the DWARF held back by merging converted
     /// through both moves of the code.

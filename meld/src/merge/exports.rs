@@ -21,11 +21,11 @@ pub struct CoreExports {
     /// Per [`Plan::post_returns`] entry.
     pub post_returns: Vec<String>,
     /// Per root export: the post-return to lift it with instead of its
-    /// options' (under [`Memory::Single`]: `cabi_post_<name>`, which may
+    /// options' (under [`Memory::Single`](super::Memory::Single): `cabi_post_<name>`, which may
     /// convert addresses back after the host has read the result).
     pub root_post_returns: Vec<Option<String>>,
     /// The realloc to lower host imports with instead of their options'
-    /// (under [`Memory::Single`]: one for all, dispatching to the caller's).
+    /// (under [`Memory::Single`](super::Memory::Single): one for all, dispatching to the caller's).
     pub import_realloc: Option<String>,
     /// Per [`Plan::host_imports`] entry: the fused module's import (module,
     /// name), `None` if no core instance uses that lowering.

@@ -148,7 +148,7 @@ pub enum Memory {
     #[default]
     Multi,
     /// One memory: the module is merged with its boundary converting
-    /// addresses ([`single`]), for [`crate::single::lower`] to finish.
+    /// addresses (`merge::single`), for [`crate::single::lower`] to finish.
     Single,
 }
 

@@ -1,5 +1,5 @@
 //! The plan as JSON (`meld inspect --json`): the same facts as the text
-//! form ([`super::display`]), with stable field names (documented in the
+//! form (`display`), with stable field names (documented in the
 //! README). Types are WIT text (`func(s: string) -> list<u8>`, handles as
 //! `own<table3>`), definitions as in the text form (`instance0.Func[6]`),
 //! intrinsics as free text (their Rust debug form, not stable).

@@ -21,7 +21,7 @@
 //!   moves every later region up (their bases move; region-relative
 //!   pointers stored in memory stay valid because bases are read at each
 //!   access); the new pages are zeroed. A region grows up to its declared
-//!   maximum, else [`Options::budget_pages`], else what the physical
+//!   maximum, else [`Options::budget_pages`](crate::single::Options::budget_pages), else what the physical
 //!   memory has room for.
 //! - `data.drop` is unchanged; active data segments get their region's
 //!   initial base added (a segment out of its region gets offset
@@ -36,7 +36,7 @@
 //! the end, scratch locals after a function's own locals; tables,
 //! elements, data segments, the start function and non-memory exports are
 //! unchanged. The memory exports are replaced by one export of the
-//! physical memory under [`Options::export_name`]. Custom sections are
+//! physical memory under [`Options::export_name`](crate::single::Options::export_name). Custom sections are
 //! copied, except `name`, whose memory names are dropped and which names
 //! the appended functions and globals (`meld:region1.base`, ...). The
 //! output is deterministic.
@@ -84,7 +84,7 @@ pub struct Options {
 #[derive(Debug, Clone)]
 pub struct Lowered {
     /// The lowered module: at most one memory, exported as
-    /// [`Options::export_name`].
+    /// [`Options::export_name`](crate::single::Options::export_name).
     pub module: Vec<u8>,
     /// Per original memory: the global holding its region's base address
     /// (bytes).

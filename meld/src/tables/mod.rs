@@ -41,7 +41,7 @@
 //! body gets at most one new local, after its own); only table indices
 //! change. Names: merged tables lose theirs, the new functions and globals
 //! get names. Other custom sections are copied unchanged (DWARF code
-//! offsets are not rewritten here: [`Lowered::code`] says where the code
+//! offsets are not rewritten here: [`Lowered::code`](crate::tables::Lowered::code) says where the code
 //! went, for the caller to rewrite them). The output is a function of the input's
 //! bytes only.
 //!

@@ -1,6 +1,8 @@
 //! The translator's trampolines (what the adapters and lowerings import from
 //! the runtime) as the plan's [`Intrinsic`]s, and the host functions the
-//! composition lowers as [`HostImport`](plan::HostImport)s.
+//! composition lowers as [`HostImport`](plan::HostImport)s; and the
+//! plan rewrites of host calls: handles ([`host_calls`]) and, for
+//! `--memory single`, addresses and shared imports.
 
 use super::types::{canon_options, func_type, transcode};
 use crate::plan::{self, FuncType, Intrinsic, Plan, ValType};
@@ -143,4 +145,75 @@ fn variant_name(trampoline: &Trampoline) -> String {
         .next()
         .unwrap_or_default()
         .to_string()
+}
+
+/// Makes every host import that passes addresses in its memory
+/// ([`crate::abi::flat::passes_addresses`]) a converting call ([`Intrinsic::HostCall`]), as `--memory single`
+/// needs: the host sees absolute addresses where the caller uses
+/// region-relative ones.
+pub fn convert_addresses(plan: &mut Plan) {
+    let raw: Vec<usize> = (plan.intrinsics.iter())
+        .filter_map(|i| match i {
+            Intrinsic::HostCall { import, .. } => Some(*import),
+            _ => None,
+        })
+        .collect();
+    let with_addresses = (plan.intrinsics.iter().enumerate())
+        .filter_map(|(k, i)| match i {
+            Intrinsic::HostImport(h) if !raw.contains(&k) => Some((k, *h)),
+            _ => None,
+        })
+        .filter(|(_, h)| {
+            let import = &plan.host_imports[*h];
+            import.options.memory.is_some() && crate::abi::flat::passes_addresses(&import.ty)
+        })
+        .collect();
+    host_calls(plan, with_addresses);
+}
+
+/// Makes lowerings of the same host function share one import where they
+/// differ only in memory and realloc, as they do under `--memory single`
+/// (one memory, addresses converted by [`convert_addresses`]'s calls, the
+/// host's allocations dispatched to the caller's realloc): each use of a
+/// later one's raw import becomes a use of the first's. The fused module
+/// then imports each host function once, as wit-component expects of a
+/// core module.
+pub fn share_host_imports(plan: &mut Plan) {
+    use crate::plan::Def;
+    // One host function has one type (its handles name the caller's
+    // tables, which the converting calls deal with).
+    let key = |plan: &Plan, h: usize| {
+        let import = &plan.host_imports[h];
+        let encoding = import.options.string_encoding;
+        (import.instance.clone(), import.name.clone(), encoding)
+    };
+    let mut first: Vec<(usize, usize)> = Vec::new(); // (intrinsic, host import)
+    let mut replaced = std::collections::HashMap::new();
+    for k in 0..plan.intrinsics.len() {
+        let Intrinsic::HostImport(h) = plan.intrinsics[k] else {
+            continue;
+        };
+        match first.iter().find(|(_, g)| key(plan, *g) == key(plan, h)) {
+            Some(&(k0, _)) => {
+                replaced.insert(k, k0);
+            }
+            None => first.push((k, h)),
+        }
+    }
+    for intrinsic in &mut plan.intrinsics {
+        if let Intrinsic::HostCall { import, .. } = intrinsic
+            && let Some(k0) = replaced.get(import)
+        {
+            *import = *k0;
+        }
+    }
+    for inst in &mut plan.instances {
+        for arg in &mut inst.args {
+            if let Def::Intrinsic(k) = arg
+                && let Some(k0) = replaced.get(k)
+            {
+                *k = *k0;
+            }
+        }
+    }
 }

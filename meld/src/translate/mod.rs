@@ -14,7 +14,8 @@
 //!
 //! Host imports that pass handles (own and borrow parameters, own results,
 //! also inside compound types) become [`Intrinsic::HostCall`](crate::plan::Intrinsic::HostCall)s around the raw
-//! import.
+//! import; for `--memory single`, [`convert_addresses`] and
+//! [`share_host_imports`] rewrite the plan further.
 //!
 //! Not supported yet (each is an error naming the construct): host imports
 //! nested deeper than one instance, imported core modules, everything async
@@ -32,6 +33,7 @@ use wasmtime_environ::{ScopeVec, Tunables};
 mod exports;
 mod initializers;
 mod intrinsics;
+pub use intrinsics::{convert_addresses, share_host_imports};
 pub mod resources;
 mod types;
 
@@ -75,78 +77,6 @@ pub fn translate(component: &[u8], exceptions: bool) -> Result<Plan<'_>> {
     exports::exports(&mut plan, component, &types)?;
     resources::mark_used(&mut plan)?;
     Ok(plan)
-}
-
-/// Makes every host import that passes addresses in its memory
-/// ([`crate::abi::flat::passes_addresses`]) a converting call ([`Intrinsic::HostCall`](crate::plan::Intrinsic::HostCall)), as `--memory single`
-/// needs: the host sees absolute addresses where the caller uses
-/// region-relative ones.
-pub fn convert_addresses(plan: &mut Plan) {
-    use crate::plan::Intrinsic;
-    let raw: Vec<usize> = (plan.intrinsics.iter())
-        .filter_map(|i| match i {
-            Intrinsic::HostCall { import, .. } => Some(*import),
-            _ => None,
-        })
-        .collect();
-    let with_addresses = (plan.intrinsics.iter().enumerate())
-        .filter_map(|(k, i)| match i {
-            Intrinsic::HostImport(h) if !raw.contains(&k) => Some((k, *h)),
-            _ => None,
-        })
-        .filter(|(_, h)| {
-            let import = &plan.host_imports[*h];
-            import.options.memory.is_some() && crate::abi::flat::passes_addresses(&import.ty)
-        })
-        .collect();
-    intrinsics::host_calls(plan, with_addresses);
-}
-
-/// Makes lowerings of the same host function share one import where they
-/// differ only in memory and realloc, as they do under `--memory single`
-/// (one memory, addresses converted by [`convert_addresses`]'s calls, the
-/// host's allocations dispatched to the caller's realloc): each use of a
-/// later one's raw import becomes a use of the first's. The fused module
-/// then imports each host function once, as wit-component expects of a
-/// core module.
-pub fn share_host_imports(plan: &mut Plan) {
-    use crate::plan::{Def, Intrinsic};
-    // One host function has one type (its handles name the caller's
-    // tables, which the converting calls deal with).
-    let key = |plan: &Plan, h: usize| {
-        let import = &plan.host_imports[h];
-        let encoding = import.options.string_encoding;
-        (import.instance.clone(), import.name.clone(), encoding)
-    };
-    let mut first: Vec<(usize, usize)> = Vec::new(); // (intrinsic, host import)
-    let mut replaced = std::collections::HashMap::new();
-    for k in 0..plan.intrinsics.len() {
-        let Intrinsic::HostImport(h) = plan.intrinsics[k] else {
-            continue;
-        };
-        match first.iter().find(|(_, g)| key(plan, *g) == key(plan, h)) {
-            Some(&(k0, _)) => {
-                replaced.insert(k, k0);
-            }
-            None => first.push((k, h)),
-        }
-    }
-    for intrinsic in &mut plan.intrinsics {
-        if let Intrinsic::HostCall { import, .. } = intrinsic
-            && let Some(k0) = replaced.get(import)
-        {
-            *import = *k0;
-        }
-    }
-    for inst in &mut plan.instances {
-        for arg in &mut inst.args {
-            if let Def::Intrinsic(k) = arg
-                && let Some(k0) = replaced.get(k)
-            {
-                *k = *k0;
-            }
-        }
-    }
 }
 
 /// `module` as a slice of `input` when the translator handed out the
